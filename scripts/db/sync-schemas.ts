@@ -14,8 +14,10 @@ const target = join(root, "prisma", "postgresql", "schema.prisma");
 export function postgresSchemaFrom(sqliteSchema: string): string {
   const replaced = sqliteSchema
     .replace('provider = "sqlite"', 'provider = "postgresql"')
-    .replace('output     = "../app/db/generated/sqlite"', 'output     = "../../app/db/generated/postgresql"');
-  if (!replaced.includes('"postgresql"') || !replaced.includes("generated/postgresql")) {
+    .replace('output     = "../app/db/generated/sqlite"', 'output     = "../../app/db/generated/postgresql"')
+    // the SQLite schema already generates the default @prisma/client the session storage imports
+    .replace(/\n\/\/ @shopify\/shopify-app-session-storage-prisma imports[^]*?\ngenerator sessionStorageCompat \{[^}]*\}\n/, "\n");
+  if (!replaced.includes('"postgresql"') || !replaced.includes("generated/postgresql") || replaced.includes("sessionStorageCompat")) {
     throw new Error("prisma/schema.prisma: datasource or generator output not in the expected form");
   }
   return (

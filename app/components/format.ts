@@ -1,0 +1,13 @@
+import type { Locale } from "~/i18n";
+
+/** A date as the merchant reads it: in the shop's time zone, in the admin's language. */
+export function formatDateTime(value: Date | string | null, locale: Locale, timeZone: string): string | null {
+  if (value === null) return null;
+  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-US", { dateStyle: "medium", timeStyle: "short", timeZone }).format(
+    new Date(value),
+  );
+}
+
+export function formatCount(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-US").format(value);
+}

@@ -1,0 +1,65 @@
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { AppProvider } from "@shopify/shopify-app-remix/react";
+import { NavMenu } from "@shopify/app-bridge-react";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import polarisEn from "@shopify/polaris/locales/en.json";
+import polarisNl from "@shopify/polaris/locales/nl.json";
+import { authenticate } from "~/shopify.server";
+import { env } from "~/env.server";
+import { resolveLocale } from "~/i18n";
+import { I18nProvider, useI18n } from "~/components/I18nProvider";
+import { DEMO_APP_BRIDGE_PATH } from "~/services/demo.server";
+
+export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.admin(request);
+  const config = env();
+  return {
+    apiKey: config.SHOPIFY_API_KEY,
+    locale: resolveLocale(request),
+    // The demo has no Shopify admin around it; it loads a local App Bridge that signs the same session tokens.
+    appBridgeUrl: config.DEMO_MODE ? DEMO_APP_BRIDGE_PATH : undefined,
+  };
+};
+
+export default function AppLayout() {
+  const { apiKey, locale, appBridgeUrl } = useLoaderData<typeof loader>();
+  return (
+    <AppProvider
+      isEmbeddedApp
+      apiKey={apiKey}
+      i18n={locale === "nl" ? polarisNl : polarisEn}
+      {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}
+    >
+      <I18nProvider locale={locale}>
+        <Navigation />
+        <Outlet />
+      </I18nProvider>
+    </AppProvider>
+  );
+}
+
+function Navigation() {
+  const { t } = useI18n();
+  return (
+    <NavMenu>
+      <Link to="/app" rel="home">
+        {t("nav.home")}
+      </Link>
+      <Link to="/app/segments">{t("nav.segments")}</Link>
+      <Link to="/app/templates">{t("nav.templates")}</Link>
+      <Link to="/app/exports">{t("nav.exports")}</Link>
+      <Link to="/app/settings">{t("nav.settings")}</Link>
+    </NavMenu>
+  );
+}
+
+// Shopify's auth flow answers with responses that Remix must pass through untouched.
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

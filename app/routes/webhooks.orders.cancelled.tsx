@@ -1,0 +1,2 @@
+// Receives the orders/cancelled webhook (declared in shopify.app.toml).
+export { webhookAction as action } from "~/services/webhook-route.server";

@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, it, vi } from "vitest";
+
+const ctx = await vi.hoisted(() => import("../../test/app/test-app").then((m) => m.prepareTestApp()));
+vi.mock("~/shopify.server", (importOriginal) => import("../../test/app/test-app").then((m) => m.testShopifyServer(importOriginal, ctx)));
+
+const { installTestShop, webhookRequest } = await import("../../test/app/test-app");
+const customersUpdate = await import("./webhooks.customers.update");
+const compliance = await import("./webhooks.compliance");
+
+const SHOP = "webhook-test.myshopify.com";
+afterAll(() => ctx.store.drop());
+
+const body = JSON.stringify({ id: 7001, email: "ann@example.com", updated_at: "2026-11-20T10:00:00+01:00" });
+
+function deliver(request: Request, route: { action: (args: { request: Request; params: object; context: object }) => Promise<Response> } = customersUpdate) {
+  return route.action({ request, params: {}, context: {} });
+}
+
+describe("webhook routes", () => {
+  it("store a signed delivery in the inbox, verbatim, and answer 200", async () => {
+    const shop = await installTestShop(ctx, SHOP);
+    const response = await deliver(webhookRequest(ctx, { path: "/webhooks/customers/update", topic: "customers/update", shop: SHOP, body, webhookId: "wh-1" }));
+    expect(response.status).toBe(200);
+    const stored = await ctx.store.db.webhookEvent.findMany({ where: { shopDomain: SHOP } });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ shopId: shop.id, topic: "customers/update", webhookId: "wh-1", eventId: "event-wh-1", payload: body, status: "PENDING", apiVersion: "2026-10" });
+    expect(stored[0]?.triggeredAt?.toISOString()).toBe("2026-11-20T10:00:00.000Z");
+    expect((await ctx.store.db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).lastWebhookAt).not.toBeNull();
+  });
+
+  it("acknowledge a repeated delivery (same X-Shopify-Webhook-Id) without storing it again", async () => {
+    const response = await deliver(webhookRequest(ctx, { path: "/webhooks/customers/update", topic: "customers/update", shop: SHOP, body, webhookId: "wh-1" }));
+    expect(response.status).toBe(200);
+    expect(await ctx.store.db.webhookEvent.count({ where: { shopDomain: SHOP, webhookId: "wh-1" } })).toBe(1);
+  });
+
+  it("answer 401 to a bad HMAC and store nothing", async () => {
+    const response = await deliver(
+      webhookRequest(ctx, { path: "/webhooks/customers/update", topic: "customers/update", shop: SHOP, body, webhookId: "wh-forged", secret: "wrong" }),
+    );
+    expect(response.status).toBe(401);
+    expect(await ctx.store.db.webhookEvent.count({ where: { webhookId: "wh-forged" } })).toBe(0);
+  });
+
+  it("answer 401 to a delivery with no HMAC header", async () => {
+    const request = webhookRequest(ctx, { path: "/webhooks/customers/update", topic: "customers/update", shop: SHOP, body, webhookId: "wh-nohmac" });
+    request.headers.delete("X-Shopify-Hmac-Sha256");
+    const response = await deliver(request);
+    expect(response.status).toBe(401);
+    expect(await ctx.store.db.webhookEvent.count({ where: { webhookId: "wh-nohmac" } })).toBe(0);
+  });
+
+  it("answer 400, not 500, to a signed body that is not JSON", async () => {
+    const response = await deliver(webhookRequest(ctx, { path: "/webhooks/customers/update", topic: "customers/update", shop: SHOP, body: "{not json", webhookId: "wh-garbage" }));
+    expect(response.status).toBe(400);
+    expect(await ctx.store.db.webhookEvent.count({ where: { webhookId: "wh-garbage" } })).toBe(0);
+  });
+
+  it("take the GDPR topics on the compliance route, and deliveries for a shop the app does not know", async () => {
+    const redact = JSON.stringify({ shop_id: 1, shop_domain: "unknown.myshopify.com", customer: { id: 5, email: "x@example.com", phone: null }, orders_to_redact: [] });
+    const response = await deliver(
+      webhookRequest(ctx, { path: "/webhooks/compliance", topic: "customers/redact", shop: "unknown.myshopify.com", body: redact, webhookId: "wh-gdpr" }),
+      compliance,
+    );
+    expect(response.status).toBe(200);
+    expect(await ctx.store.db.webhookEvent.findFirst({ where: { webhookId: "wh-gdpr" } })).toMatchObject({ shopId: null, topic: "customers/redact" });
+  });
+});
