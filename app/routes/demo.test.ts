@@ -1,3 +1,4 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 const ctx = await vi.hoisted(() => import("../../test/app/test-app").then((m) => m.prepareTestApp()));
@@ -18,7 +19,7 @@ function demoEnv(overrides: Record<string, string>) {
   vi.spyOn(env, "env").mockReturnValue(env.parseEnv({ ...process.env, DEMO_MODE: "1", DEMO_SHOP: SHOP, ...overrides }));
 }
 
-async function run(loader: (args: { request: Request; params: object; context: object }) => Promise<unknown>, url: string) {
+async function run(loader: (args: LoaderFunctionArgs) => Promise<unknown>, url: string) {
   try {
     const result = await loader({ request: new Request(new URL(url, ctx.appUrl)), params: {}, context: {} });
     return result instanceof Response ? result : new Response(JSON.stringify(result));

@@ -1,3 +1,4 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
 import { afterAll, describe, expect, it, vi } from "vitest";
 
 const ctx = await vi.hoisted(() => import("../../test/app/test-app").then((m) => m.prepareTestApp()));
@@ -12,7 +13,7 @@ afterAll(() => ctx.store.drop());
 
 const body = JSON.stringify({ id: 7001, email: "ann@example.com", updated_at: "2026-11-20T10:00:00+01:00" });
 
-function deliver(request: Request, route: { action: (args: { request: Request; params: object; context: object }) => Promise<Response> } = customersUpdate) {
+function deliver(request: Request, route: { action: (args: ActionFunctionArgs) => Promise<Response> } = customersUpdate) {
   return route.action({ request, params: {}, context: {} });
 }
 
