@@ -22,6 +22,18 @@ export function adminClientFor(config: Env, shop: string, accessToken: string): 
   return createAdminClient({ shop, accessToken, apiVersion, origin: config.SHOPIFY_ADMIN_API_ORIGIN });
 }
 
+/** What runs once a shop's offline session is stored: by token exchange for a real shop, by the demo for its shop. */
+export function afterInstall(config: Env, store: Db, session: { shop: string; accessToken?: string; scope?: string }) {
+  return installShop({
+    db: store,
+    admin: adminClientFor(config, session.shop, session.accessToken ?? ""),
+    shop: session.shop,
+    scopes: session.scope ?? "",
+    appUrl: config.SHOPIFY_APP_URL,
+    registerWebhooksViaApi: config.SHOPIFY_WEBHOOKS_VIA_API,
+  });
+}
+
 type Overrides = Partial<Parameters<typeof shopifyApp>[0]>;
 
 /** The app's Shopify configuration; tests pass @shopify/shopify-app-remix/test-helpers' testConfig() as overrides. */
@@ -39,16 +51,7 @@ export function createShopify(config: Env, store: Db, overrides: Overrides = {})
     isEmbeddedApp: true,
     future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
     hooks: {
-      afterAuth: async ({ session }) => {
-        await installShop({
-          db: store,
-          admin: adminClientFor(config, session.shop, session.accessToken ?? ""),
-          shop: session.shop,
-          scopes: session.scope ?? "",
-          appUrl: config.SHOPIFY_APP_URL,
-          registerWebhooksViaApi: config.SHOPIFY_WEBHOOKS_VIA_API,
-        });
-      },
+      afterAuth: ({ session }) => afterInstall(config, store, session).then(() => undefined),
     },
     ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
     ...overrides,
