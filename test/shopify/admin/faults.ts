@@ -1,0 +1,60 @@
+/** A misbehaviour the stand-in can be told to show, as a real Shopify sometimes does. */
+export type Fault =
+  | { kind: "status"; status: 429 | 500 | 502 | 503; retryAfterSeconds?: number }
+  | { kind: "delay"; ms: number };
+
+/**
+ * Runtime-changeable fault injection for the GraphQL endpoint: the next N requests, or a seeded
+ * fraction of all requests, get a fault. Queued faults are used before the fraction applies.
+ */
+export class Faults {
+  private readonly queue: { fault: Fault; remaining: number }[] = [];
+  private random: { probability: number; fault: Fault; next: () => number } | null = null;
+  /** How many faults were served so far (for assertions). */
+  served = 0;
+
+  /** The next `count` requests get `fault`. */
+  next(count: number, fault: Fault): this {
+    if (count > 0) this.queue.push({ fault, remaining: count });
+    return this;
+  }
+
+  /** A seeded pseudo-random `probability` of requests get `fault`, until cleared. */
+  fraction(probability: number, fault: Fault, seed = 1): this {
+    this.random = { probability, fault, next: mulberry32(seed) };
+    return this;
+  }
+
+  clear(): this {
+    this.queue.length = 0;
+    this.random = null;
+    return this;
+  }
+
+  /** Takes the fault for one request, if any. */
+  take(): Fault | null {
+    const head = this.queue[0];
+    if (head) {
+      head.remaining--;
+      if (head.remaining <= 0) this.queue.shift();
+      this.served++;
+      return head.fault;
+    }
+    if (this.random && this.random.next() < this.random.probability) {
+      this.served++;
+      return this.random.fault;
+    }
+    return null;
+  }
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,216 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { ShopDataset } from "../dataset";
+import { MerchantActions, type ChangeEvent } from "./actions";
+import { BulkRunner, type BulkOperationFinishPayload } from "./bulk";
+import { runGraphQL, standInSchema, type BucketOptions } from "./executor";
+import { Faults, type Fault } from "./faults";
+import type { Env } from "./resolvers";
+import { gid, ShopState } from "./store";
+
+export type { ChangeEvent, BulkOperationFinishPayload, Fault, ShopState };
+export { Faults, MerchantActions };
+
+/** Admin API versions the stand-in answers; others get 404 as an unsupported version would. */
+export const SUPPORTED_VERSIONS = ["2025-10", "2026-01", "2026-04", "2026-07", "2026-10"] as const;
+
+export interface AdminStandInOptions {
+  /** 0 (default) picks a free port */
+  port?: number;
+  /** clock in ms since the epoch; drives the leaky bucket, timestamps and updatedAt bumps */
+  now?: () => number;
+  /** bucket size; Shopify Plus would be 20000 */
+  maximumAvailable?: number;
+  /** points restored per second; Plus would be 1000 */
+  restoreRate?: number;
+  /** numeric app id behind the `$app` namespace (app--<appId>) */
+  appId?: string;
+  /** called when a bulk operation finishes, canceled or failed too (the bulk_operations/finish webhook) */
+  onBulkOperationFinish?: (shopDomain: string, payload: BulkOperationFinishPayload) => void;
+  /** called for every merchant action and app-visible change, with its webhook topic */
+  onChange?: (event: ChangeEvent) => void;
+  /** root objects per bulk slice (default 500) */
+  bulkChunkSize?: number;
+  /** pause between bulk slices in ms (default none) */
+  bulkChunkDelayMs?: number;
+  /** shops to add right away */
+  shops?: { dataset: ShopDataset; accessToken: string }[];
+}
+
+export interface WebhookSubscriptionInfo {
+  id: string;
+  /** GraphQL enum, e.g. "ORDERS_CREATE" */
+  topic: string;
+  /** webhook topic, e.g. "orders/create" */
+  webhookTopic: string;
+  uri: string;
+  format: "JSON" | "XML";
+}
+
+export interface AdminStandIn {
+  /** origin, e.g. "http://127.0.0.1:41234"; the Admin endpoint is `${url}/admin/api/<version>/graphql.json` */
+  readonly url: string;
+  /** Serves dataset as a shop reachable with accessToken; returns the live shop state. */
+  addShop(dataset: ShopDataset, accessToken: string): ShopState;
+  /** The live state of a shop by myshopify domain; throws if unknown. */
+  shop(domain: string): ShopState;
+  /** Webhook subscriptions the app created for a shop, optionally for one topic ("orders/create" or "ORDERS_CREATE"). */
+  subscriptions(domain: string, topic?: string): WebhookSubscriptionInfo[];
+  /** Fault injection for the GraphQL endpoint, changeable at any time. */
+  readonly faults: Faults;
+  /** Merchant/buyer actions that change shop data and report webhook topics. */
+  readonly actions: MerchantActions;
+  close(): Promise<void>;
+}
+
+/** "ORDERS_CREATE" → "orders/create" */
+export function webhookTopicOf(graphqlTopic: string): string {
+  const lower = graphqlTopic.toLowerCase();
+  const known = ["bulk_operations", "customer_tags", "app"];
+  for (const prefix of known) if (lower.startsWith(`${prefix}_`)) return `${prefix}/${lower.slice(prefix.length + 1)}`;
+  return lower.replace("_", "/");
+}
+
+function graphqlTopicOf(topic: string): string {
+  return topic.includes("/") ? topic.toUpperCase().replace("/", "_") : topic;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseRequest(raw: string): { query: string; variables: Record<string, unknown> | null; operationName: string | null } | null {
+  try {
+    const body: unknown = JSON.parse(raw);
+    if (!body || typeof body !== "object") return null;
+    const { query, variables, operationName } = body as Record<string, unknown>;
+    if (typeof query !== "string") return null;
+    const vars = variables && typeof variables === "object" && !Array.isArray(variables) ? (variables as Record<string, unknown>) : null;
+    return { query, variables: vars, operationName: typeof operationName === "string" ? operationName : null };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts the local stand-in of Shopify's Admin GraphQL API on 127.0.0.1. Several shops can be
+ * served at once; each request's shop is chosen by its X-Shopify-Access-Token.
+ */
+export async function startAdminStandIn(options: AdminStandInOptions = {}): Promise<AdminStandIn> {
+  const now = options.now ?? (() => Date.now());
+  const bucket: BucketOptions = { maximumAvailable: options.maximumAvailable ?? 2000, restoreRate: options.restoreRate ?? 100 };
+  const byToken = new Map<string, ShopState>();
+  const byDomain = new Map<string, ShopState>();
+  const faults = new Faults();
+  let origin = "";
+  const emit = (event: ChangeEvent) => options.onChange?.(event);
+
+  const getShop = (domain: string): ShopState => {
+    const shop = byDomain.get(domain);
+    if (!shop) throw new Error(`no shop ${domain} in the stand-in`);
+    return shop;
+  };
+
+  const schema = standInSchema();
+  const bulk: BulkRunner = new BulkRunner({
+    schema,
+    env: () => env,
+    origin: () => origin,
+    now,
+    ...(options.onBulkOperationFinish ? { onFinish: options.onBulkOperationFinish } : {}),
+    ...(options.bulkChunkSize ? { chunkSize: options.bulkChunkSize } : {}),
+    ...(options.bulkChunkDelayMs ? { chunkDelayMs: options.bulkChunkDelayMs } : {}),
+  });
+  const env: Env = {
+    now,
+    appId: options.appId ?? "7000001",
+    bulk,
+    onChange: (shop, topic, resource) => emit({ shopDomain: shop.domain, topic, resource: resource as Record<string, unknown> }),
+  };
+
+  const actions = new MerchantActions({
+    shop: getShop,
+    now,
+    emit,
+    uninstall: (domain) => {
+      const shop = getShop(domain);
+      if (shop.accessToken) byToken.delete(shop.accessToken);
+      shop.accessToken = null;
+      shop.subscriptions.length = 0;
+    },
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    if (req.method === "GET" && bulk.serve(url.pathname, res)) return;
+    const m = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
+    if (!m?.[1]) return sendJson(res, 404, { errors: "Not Found" });
+    const fault = faults.take();
+    if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === "status") {
+      await readBody(req);
+      if (fault.status === 429) {
+        return sendJson(res, 429, { errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }, { "Retry-After": String(fault.retryAfterSeconds ?? 2.0) });
+      }
+      const text = { 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" }[fault.status];
+      return sendJson(res, fault.status, { errors: text });
+    }
+    if (!(SUPPORTED_VERSIONS as readonly string[]).includes(m[1])) return sendJson(res, 404, { errors: "Not Found" });
+    if (req.method !== "POST") return sendJson(res, 405, { errors: "Method Not Allowed" });
+    const token = req.headers["x-shopify-access-token"];
+    const shop = typeof token === "string" ? byToken.get(token) : undefined;
+    if (!shop) {
+      await readBody(req);
+      return sendJson(res, 401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+    }
+    const request = parseRequest(await readBody(req));
+    if (!request) return sendJson(res, 400, { errors: { query: "Required parameter missing or invalid" } });
+    const body = await runGraphQL({ shop, env }, bucket, request);
+    sendJson(res, 200, body);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { errors: `Internal Server Error: ${String(error)}` });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const addShop = (dataset: ShopDataset, accessToken: string): ShopState => {
+    const shop = new ShopState(dataset, accessToken, bucket.maximumAvailable, now());
+    byToken.set(accessToken, shop);
+    byDomain.set(shop.domain, shop);
+    return shop;
+  };
+  for (const s of options.shops ?? []) addShop(s.dataset, s.accessToken);
+
+  return {
+    url: origin,
+    addShop,
+    shop: getShop,
+    subscriptions(domain, topic) {
+      const wanted = topic === undefined ? null : graphqlTopicOf(topic);
+      return getShop(domain)
+        .subscriptions.filter((s) => wanted === null || s.topic === wanted)
+        .map((s) => ({ id: gid("WebhookSubscription", s.id), topic: s.topic, webhookTopic: webhookTopicOf(s.topic), uri: s.uri, format: s.format }));
+    },
+    faults,
+    actions,
+    async close() {
+      await bulk.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
