@@ -157,12 +157,13 @@ export class MerchantActions {
   /** The merchant removes the app: the token stops working and app/uninstalled is reported. */
   uninstall(domain: string): void {
     const shop = this.deps.shop(domain);
-    this.deps.uninstall(domain);
     const info = shop.data.shop;
+    // Shopify sends app/uninstalled to the subscription before the subscriptions go away.
     this.deps.emit({
       shopDomain: shop.domain,
       topic: "app/uninstalled",
       resource: { id: Number(shop.numericId), name: info.name, email: info.email, domain: info.myshopifyDomain, myshopify_domain: info.myshopifyDomain, admin_graphql_api_id: gid("Shop", shop.numericId) },
     });
+    this.deps.uninstall(domain);
   }
 }
