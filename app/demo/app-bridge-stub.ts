@@ -34,24 +34,20 @@ export const APP_BRIDGE_STUB = String.raw`(function () {
     modal: { show: function () { return Promise.resolve(); }, hide: function () { return Promise.resolve(); }, toggle: function () { return Promise.resolve(); } },
     environment: { embedded: false, mobile: false, pos: false },
   };
-  var style = document.createElement("style");
-  style.textContent = "ui-nav-menu{display:flex;gap:16px;padding:10px 20px;background:#1a1a1a;font:14px Inter,sans-serif}" +
-    "ui-nav-menu a{color:#fff;text-decoration:none}ui-nav-menu a[aria-current=page]{text-decoration:underline}" +
+  // Styles through adoptedStyleSheets and a body::before banner: React hydrates the whole document,
+  // so the stand-in must not add elements before it has.
+  var sheet = new CSSStyleSheet();
+  sheet.replaceSync("ui-nav-menu{display:flex;gap:16px;padding:10px 20px;background:#1a1a1a;font:14px Inter,sans-serif}" +
+    "ui-nav-menu a{color:#fff;text-decoration:none}ui-nav-menu a[rel=home]{font-weight:600}" +
     "ui-title-bar{display:block;padding:12px 20px 0;font:600 20px Inter,sans-serif}ui-title-bar::before{content:attr(title)}" +
     ".demo-toast{position:fixed;bottom:24px;left:50%;transform:translateX(-50%);background:#1a1a1a;color:#fff;padding:8px 16px;border-radius:8px}" +
-    ".demo-banner{background:#fff4d6;padding:6px 20px;font:13px Inter,sans-serif}";
-  document.head.appendChild(style);
+    "body::before{display:block;content:'Demo: signed in to " + String(params.get("shop") || "").replace(/[^a-z0-9.-]/gi, "") + " on the local Shopify stand-in';background:#fff4d6;padding:6px 20px;font:13px Inter,sans-serif}");
+  document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
   // Shopify admin turns a click in its menu into a 'shopify:navigate' event; the app's router follows it.
   document.addEventListener("click", function (event) {
     var link = event.target instanceof Element ? event.target.closest("ui-nav-menu a") : null;
     if (!link) return;
     event.preventDefault();
     link.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true }));
-  });
-  document.addEventListener("DOMContentLoaded", function () {
-    var banner = document.createElement("div");
-    banner.className = "demo-banner";
-    banner.textContent = "Demo: signed in to " + params.get("shop") + " on the local Shopify stand-in.";
-    document.body.prepend(banner);
   });
 })();`;

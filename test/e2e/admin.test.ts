@@ -1,0 +1,79 @@
+/**
+ * The demo admin in a real browser: Debian's Chromium driven by playwright-core. Shopify's CDN
+ * (App Bridge, fonts) is unreachable here, so requests to it are answered locally — App Bridge by
+ * the demo's stand-in script.
+ */
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APP_BRIDGE_STUB } from "~/demo/app-bridge-stub";
+import { DEMO_SHOP, startDemo, type RunningDemo } from "../../scripts/demo";
+
+const artifacts = join(import.meta.dirname, "..", "..", "test-artifacts");
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+const DESKTOP_CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+let demo: RunningDemo;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  const cache = join(tmpdir(), "segment-studio-demo-cache");
+  mkdirSync(cache, { recursive: true });
+  demo = await startDemo({ port: 3199, hmrPort: 64991, seed: 42, fresh: true, dataDir: mkdtempSync(join(cache, "run-")), today: new Date(), log: () => {} });
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+describe("the demo admin in Chromium", () => {
+  it("signs in, shows the demo shop on the home page and moves between pages through the nav menu", async () => {
+    // Shopify's library answers bots (HeadlessChrome's default user agent among them) with 410 Gone.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.route("https://cdn.shopify.com/**", (route) =>
+      route.request().url().endsWith("/app-bridge.js")
+        ? route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STUB })
+        : route.fulfill({ status: 200, contentType: "text/css", body: "" }),
+    );
+
+    await page.goto(demo.signInUrl, { waitUntil: "networkidle", timeout: 120_000 });
+    await expect.poll(() => page.locator("#shop-name").textContent(), { timeout: 60_000 }).toBe("CDNOW Demo");
+    await expect.poll(() => page.locator("#customer-count").textContent()).toMatch(/^[\d,]+$/);
+    expect(await page.locator("#sync-state").textContent()).toMatch(/sync/i);
+    await page.screenshot({ path: join(artifacts, "admin-home.png"), fullPage: true });
+
+    // The nav menu's links go through App Bridge's 'shopify:navigate' and the app's router; the data request carries a session token.
+    await page.locator("ui-nav-menu a", { hasText: "Segments" }).click();
+    await expect.poll(() => page.getByText("No segments yet").count(), { timeout: 30_000 }).toBe(1);
+    await page.screenshot({ path: join(artifacts, "admin-segments.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  it("receives a merchant's change in the stand-in shop as a signed webhook, shown on the home page", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
+    const customer = demo.dataset.customers[0];
+    if (!customer) throw new Error("the demo shop has no customers");
+    demo.standIn.admin.actions.updateCustomer(DEMO_SHOP, customer.id, { note: "Prefers jazz" });
+    await demo.standIn.settled();
+    expect(demo.standIn.sender(DEMO_SHOP).deliveries().map((d) => [d.topic, d.status])).toContainEqual(["customers/update", 200]);
+    await page.goto(demo.signInUrl, { waitUntil: "networkidle", timeout: 60_000 });
+    await expect.poll(() => page.getByText("Last webhook received").count(), { timeout: 30_000 }).toBe(1);
+    expect(await page.getByText("1 waiting to be processed").count()).toBe(1);
+  }, 60_000);
+});
