@@ -22,6 +22,7 @@ import type {
   ShopDataset,
   SmsMarketingState,
 } from "../../test/shopify/dataset";
+import { seededRandom } from "../../test/support/random";
 import { readCdnowMaster, type CdnowPurchase } from "./cdnow";
 
 export interface DemoShopOptions {
@@ -35,18 +36,6 @@ export interface DemoShopOptions {
 
 export const SHOP_TIME_ZONE = "America/New_York";
 const DAY_MS = 86_400_000;
-
-/** mulberry32: small, fast, and the same on every platform. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const money = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 

@@ -1,3 +1,4 @@
+import { seededRandom } from "../../support/random";
 /** A misbehaviour the stand-in can be told to show, as a real Shopify sometimes does. */
 export type Fault =
   | { kind: "status"; status: 429 | 500 | 502 | 503; retryAfterSeconds?: number }
@@ -21,7 +22,7 @@ export class Faults {
 
   /** A seeded pseudo-random `probability` of requests get `fault`, until cleared. */
   fraction(probability: number, fault: Fault, seed = 1): this {
-    this.random = { probability, fault, next: mulberry32(seed) };
+    this.random = { probability, fault, next: seededRandom(seed) };
     return this;
   }
 
@@ -46,15 +47,4 @@ export class Faults {
     }
     return null;
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

