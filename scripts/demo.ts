@@ -11,12 +11,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { ShopDataset } from "../test/shopify/dataset";
 import { startShopifyStandIn, type ShopifyStandIn } from "../test/shopify";
+import { CDNOW_MASTER_FILE } from "./demo-data/cdnow";
 import { generateDemoShop } from "./demo-data/generate";
 import { prisma, root } from "./db/prisma-cli";
 
 export const DEMO_SHOP = "cdnow-demo.myshopify.com";
 export const DEMO_API_KEY = "demo-api-key";
-const MASTER_FILE = join(root, "..", "shared", "data", "cdnow", "CDNOW_master.txt");
 
 export interface DemoOptions {
   port: number;
@@ -44,8 +44,8 @@ export function demoDataset(dataDir: string, seed: number, today: Date, log: (li
   const day = today.toISOString().slice(0, 10);
   const file = join(dataDir, `cdnow-shop-seed${seed}-${day}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as ShopDataset;
-  log(`Generating the demo shop from ${MASTER_FILE} (seed ${seed}, today ${day}) …`);
-  const dataset = generateDemoShop({ masterFile: MASTER_FILE, seed, today, shopDomain: DEMO_SHOP });
+  log(`Generating the demo shop from ${CDNOW_MASTER_FILE} (seed ${seed}, today ${day}) …`);
+  const dataset = generateDemoShop({ masterFile: CDNOW_MASTER_FILE, seed, today, shopDomain: DEMO_SHOP });
   writeFileSync(file, JSON.stringify(dataset));
   return dataset;
 }

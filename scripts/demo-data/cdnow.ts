@@ -1,4 +1,8 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The CDNOW master file, kept in the repository (data/cdnow, MIT licence of the lifetimes package). */
+export const CDNOW_MASTER_FILE = join(import.meta.dirname, "..", "..", "data", "cdnow", "CDNOW_master.txt");
 
 /** One CDNOW purchase record: `customer_id date(YYYYMMDD) number_of_cds dollar_value`. */
 export interface CdnowPurchase {

@@ -1,7 +1,7 @@
 /** `npx tsx scripts/demo-data/cli.ts --out FILE.json [--seed N] [--today YYYY-MM-DD]`: writes the CDNOW demo shop. */
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { CDNOW_MASTER_FILE } from "./cdnow";
 import { generateDemoShop } from "./generate";
 
 const { values } = parseArgs({ options: { out: { type: "string" }, seed: { type: "string", default: "42" }, today: { type: "string" } } });
@@ -11,7 +11,7 @@ if (!values.out || Number.isNaN(today.getTime()) || !/^\d+$/.test(values.seed ??
   process.exit(2);
 }
 const started = performance.now();
-const shop = generateDemoShop({ masterFile: join(import.meta.dirname, "..", "..", "..", "shared", "data", "cdnow", "CDNOW_master.txt"), seed: Number(values.seed), today });
+const shop = generateDemoShop({ masterFile: CDNOW_MASTER_FILE, seed: Number(values.seed), today });
 writeFileSync(values.out, JSON.stringify(shop));
 console.error(
   `${shop.customers.length} customers, ${shop.orders.length} orders, ${shop.products.length} products, ${shop.abandonedCheckouts.length} abandoned checkouts in ${Math.round(performance.now() - started)} ms → ${values.out}`,

@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ShopDataset } from "../../test/shopify/dataset";
-import { parseCdnowMaster, readCdnowMaster, type CdnowPurchase } from "./cdnow";
+import { CDNOW_MASTER_FILE, parseCdnowMaster, readCdnowMaster, type CdnowPurchase } from "./cdnow";
 import { generateDemoShop, SHOP_TIME_ZONE } from "./generate";
 
-const MASTER = join(import.meta.dirname, "..", "..", "..", "shared", "data", "cdnow", "CDNOW_master.txt");
+const MASTER = CDNOW_MASTER_FILE;
 const TODAY = new Date("2026-11-23T15:00:00Z");
 const cents = (amount: string) => {
   const [whole, fraction] = amount.split(".") as [string, string];
