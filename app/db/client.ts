@@ -29,4 +29,3 @@ export function openDb(url: string): OpenedDb {
 }
 
 export type { DatabaseKind };
-export * as Store from "./generated/sqlite/client";

@@ -46,7 +46,7 @@ export default function Settings() {
             ) : (
               <DataTable
                 columnContentTypes={["text", "text", "text", "numeric"]}
-                headings={["Topic", "Status", "Received", "Attempts"]}
+                headings={[t("settings.webhooks.topic"), t("settings.webhooks.status"), t("settings.webhooks.received"), t("settings.webhooks.attempts")]}
                 rows={events.map((event) => [event.topic, event.status, formatDateTime(event.receivedAt, locale, timeZone), event.attempts])}
               />
             )}
