@@ -47,5 +47,21 @@ export default defineConfig({
     tsconfigPaths(),
   ],
   build: { assetsInlineLimit: 0 },
-  optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
+  // Every browser dependency up front: a dependency discovered on the first page load makes Vite
+  // re-bundle and the page end up with two copies of React (an "invalid hook call" on a fresh clone).
+  optimizeDeps: {
+    include: [
+      "react",
+      "react/jsx-runtime",
+      "react/jsx-dev-runtime",
+      "react-dom",
+      "react-dom/client",
+      "@remix-run/react",
+      "@shopify/app-bridge-react",
+      "@shopify/polaris",
+      "@shopify/shopify-app-remix/react",
+      // the layout imports boundary from it for the error boundary, so it reaches the browser too
+      "@shopify/shopify-app-remix/server",
+    ],
+  },
 }) satisfies UserConfig;
