@@ -78,6 +78,12 @@ function customerCore(customer: DatasetCustomer, currency: string, template: Jso
   };
 }
 
+/** The customer inside an order or checkout payload, shaped like the example's, or null for a guest. */
+function embeddedCustomer(customer: DatasetCustomer | null, shop: DatasetShop, template: Json): Json | null {
+  const shape = typeof template["customer"] === "object" && template["customer"] !== null ? (template["customer"] as Json) : {};
+  return customer ? customerCore(customer, shop.currencyCode, shape) : null;
+}
+
 /** customers/create and customers/update (the same shape). */
 export function customerPayload(customer: DatasetCustomer, shop: DatasetShop): Json {
   const core = customerCore(customer, shop.currencyCode, example("customers/update"));
@@ -136,7 +142,7 @@ export function orderPayload(order: DatasetOrder, customer: DatasetCustomer | nu
     current_total_tax: order.totalTax,
     current_total_tax_set: moneySet(order.totalTax, currency),
     total_outstanding: "0.00",
-    customer: customer ? customerCore(customer, shop.currencyCode, typeof template["customer"] === "object" && template["customer"] ? (template["customer"] as Json) : {}) : null,
+    customer: embeddedCustomer(customer, shop, template),
     line_items: order.lineItems.map((line) => ({
       ...lineTemplate,
       id: num(line.id),
@@ -264,7 +270,7 @@ export function checkoutPayload(checkout: DatasetCheckout, customer: DatasetCust
     total_tax: "0.00",
     abandoned_checkout_url: checkout.abandonedCheckoutUrl,
     discount_codes: [],
-    customer: customer ? customerCore(customer, shop.currencyCode, typeof template["customer"] === "object" && template["customer"] ? (template["customer"] as Json) : {}) : null,
+    customer: embeddedCustomer(customer, shop, template),
     line_items: checkout.lineItems.map((line, i) => ({
       ...lineTemplate,
       key: `${checkout.token}-${i}`,
