@@ -1,0 +1,340 @@
+import type {
+  Argument,
+  Between,
+  Clause,
+  ComparisonOperator,
+  Expression,
+  FilterRef,
+  Parameter,
+  Query,
+  Value,
+  ValueList,
+} from "./ast";
+import { SegmentQueryError, syntaxError, type Span } from "./errors";
+import { tokenize } from "./lexer";
+import { isKeyword, KEYWORDS, type Keyword, type Token } from "./token";
+
+export const MAX_DEPTH = 32;
+export const MAX_TOKENS = 5_000;
+
+/** Parses segment query text into an AST; throws SegmentQueryError (and nothing else) for bad input. */
+export function parse(source: string): Query {
+  return new Parser(source).parseQuery();
+}
+
+const DEPRECATED_UNITS: Record<string, "d" | "w" | "m" | "y"> = { days: "d", weeks: "w", months: "m", years: "y" };
+
+class Parser {
+  private readonly tokens: Token[];
+  private position = 0;
+  private depth = 0;
+
+  constructor(private readonly source: string) {
+    this.tokens = tokenize(source);
+    if (this.tokens.length > MAX_TOKENS) {
+      const token = this.tokens[MAX_TOKENS] as Token;
+      throw new SegmentQueryError("TOO_LONG", `the query has more than ${MAX_TOKENS} parts`, source, token, "split it into smaller segments");
+    }
+  }
+
+  /** Query : Expression EOF */
+  parseQuery(): Query {
+    if (this.peek().kind === "EOF") {
+      throw syntaxError(this.source, { start: 0, end: this.source.length }, "the query is empty", "start with a filter, like amount_spent > 100");
+    }
+    const expression = this.parseOr();
+    const next = this.peek();
+    if (next.kind !== "EOF") {
+      if (next.kind === "RParen") throw syntaxError(this.source, next, "this closing parenthesis has no opening one");
+      throw syntaxError(this.source, next, `expected AND or OR before "${next.value}"`, "join clauses with AND or OR");
+    }
+    return { kind: "Query", expression, span: { start: 0, end: this.source.length } };
+  }
+
+  /** Or : And (OR And)* */
+  private parseOr(): Expression {
+    const first = this.parseAnd();
+    const operands = [first];
+    while (isKeyword(this.peek(), "OR")) {
+      this.advance();
+      operands.push(this.parseAnd());
+    }
+    return operands.length === 1 ? first : { kind: "Or", operands, span: this.spanOf(first.span, (operands.at(-1) as Expression).span) };
+  }
+
+  /** And : Unary (AND Unary)* */
+  private parseAnd(): Expression {
+    const first = this.parseUnary();
+    const operands = [first];
+    while (isKeyword(this.peek(), "AND")) {
+      this.advance();
+      operands.push(this.parseUnary());
+    }
+    return operands.length === 1 ? first : { kind: "And", operands, span: this.spanOf(first.span, (operands.at(-1) as Expression).span) };
+  }
+
+  /** Unary : NOT Unary | ( Or ) | Clause */
+  private parseUnary(): Expression {
+    const token = this.peek();
+    if (isKeyword(token, "NOT")) {
+      this.advance();
+      const operand = this.nested(() => this.parseUnary());
+      return { kind: "Not", operand, span: this.spanOf(token, operand.span) };
+    }
+    if (token.kind === "LParen") {
+      this.advance();
+      const inner = this.nested(() => this.parseOr());
+      this.expect("RParen", "this parenthesis is never closed", token);
+      return inner;
+    }
+    return this.parseClause();
+  }
+
+  /**
+   * Clause : Filter Operator Value | Filter BETWEEN Value AND Value | Filter [NOT] CONTAINS Value
+   *        | Filter IS [NOT] NULL | Filter [NOT] MATCHES ( Parameter (, Parameter)* )
+   */
+  private parseClause(): Clause {
+    const filter = this.parseFilter();
+    const token = this.peek();
+    if (token.kind === "Operator") {
+      this.advance();
+      const value = this.parseValue("a value");
+      return { kind: "Comparison", filter, operator: token.value as ComparisonOperator, value, span: this.spanOf(filter.span, value.span) };
+    }
+    if (isKeyword(token, "BETWEEN")) {
+      this.advance();
+      return this.parseBetweenRest(filter);
+    }
+    if (isKeyword(token, "CONTAINS")) {
+      this.advance();
+      const value = this.parseValue("a value");
+      return { kind: "Contains", filter, negated: false, value, span: this.spanOf(filter.span, value.span) };
+    }
+    if (isKeyword(token, "IS")) {
+      this.advance();
+      const negated = this.accept("NOT");
+      const last = this.expectKeyword("NULL", "expected NULL after IS", "write IS NULL or IS NOT NULL");
+      return { kind: "NullCheck", filter, negated, span: this.spanOf(filter.span, last) };
+    }
+    if (isKeyword(token, "MATCHES")) {
+      this.advance();
+      return this.parseMatchesRest(filter, false);
+    }
+    if (isKeyword(token, "NOT")) {
+      this.advance();
+      const next = this.peek();
+      if (isKeyword(next, "CONTAINS")) {
+        this.advance();
+        const value = this.parseValue("a value");
+        return { kind: "Contains", filter, negated: true, value, span: this.spanOf(filter.span, value.span) };
+      }
+      if (isKeyword(next, "MATCHES")) {
+        this.advance();
+        return this.parseMatchesRest(filter, true);
+      }
+      throw syntaxError(this.source, next, `expected CONTAINS or MATCHES after NOT, found ${describe(next)}`);
+    }
+    throw syntaxError(
+      this.source,
+      token,
+      `expected an operator after ${filter.name}, found ${describe(token)}`,
+      "use =, !=, >, >=, <, <=, BETWEEN, CONTAINS, MATCHES or IS NULL",
+    );
+  }
+
+  /** the part after BETWEEN: Value AND Value */
+  private parseBetweenRest(filter: FilterRef): Between {
+    const low = this.parseValue("the lower bound");
+    this.expectKeyword("AND", "BETWEEN needs AND between its two values", "write BETWEEN 10 AND 20");
+    const high = this.parseValue("the upper bound");
+    return { kind: "Between", filter, low, high, span: this.spanOf(filter.span, high.span) };
+  }
+
+  /** the part after MATCHES: ( Parameter (, Parameter)* ) */
+  private parseMatchesRest(filter: FilterRef, negated: boolean): Clause {
+    const open = this.expect("LParen", "MATCHES needs its conditions in parentheses", undefined, "write MATCHES (id = 123)");
+    const parameters: Parameter[] = [this.parseParameter()];
+    while (this.peek().kind === "Comma") {
+      this.advance();
+      parameters.push(this.parseParameter());
+    }
+    const close = this.expect("RParen", "this parenthesis is never closed", open);
+    return { kind: "Matches", filter, negated, parameters, span: this.spanOf(filter.span, close) };
+  }
+
+  /** Parameter : Name Operator Value | Name IN ( Value, … ) | Name BETWEEN Value AND Value */
+  private parseParameter(): Parameter {
+    const name = this.peek();
+    if (name.kind !== "Name" || isReserved(name)) throw syntaxError(this.source, name, `expected a condition such as id = 123, found ${describe(name)}`);
+    this.advance();
+    const token = this.peek();
+    if (token.kind === "Operator") {
+      this.advance();
+      const value = this.parseValue("a value");
+      return { kind: "ParamComparison", name: name.value, operator: token.value as ComparisonOperator, value, span: this.spanOf(name, value.span) };
+    }
+    if (isKeyword(token, "IN")) {
+      this.advance();
+      const values = this.parseValueList();
+      return { kind: "ParamIn", name: name.value, values, span: this.spanOf(name, values.span) };
+    }
+    if (isKeyword(token, "BETWEEN")) {
+      this.advance();
+      const low = this.parseValue("the lower bound");
+      this.expectKeyword("AND", "BETWEEN needs AND between its two values", "write BETWEEN 10 AND 20");
+      const high = this.parseValue("the upper bound");
+      return { kind: "ParamBetween", name: name.value, low, high, span: this.spanOf(name, high.span) };
+    }
+    throw syntaxError(this.source, token, `expected an operator after ${name.value}, found ${describe(token)}`, "use =, !=, >, >=, <, <=, IN or BETWEEN");
+  }
+
+  /** Filter : Name [ ( Argument (, Argument)* ) ] */
+  private parseFilter(): FilterRef {
+    const name = this.peek();
+    if (name.kind !== "Name" || isReserved(name)) {
+      if (name.kind === "EOF") throw syntaxError(this.source, name, "the query ends where a filter should follow", "remove the trailing AND, OR or NOT, or add a clause");
+      if (isKeyword(name, "AND") || isKeyword(name, "OR")) {
+        throw syntaxError(this.source, name, `${name.value.toUpperCase()} needs a clause before it`);
+      }
+      throw syntaxError(this.source, name, `expected a filter name, found ${describe(name)}`, "start a clause with a filter, like amount_spent");
+    }
+    this.advance();
+    if (this.peek().kind !== "LParen") return { kind: "Filter", name: name.value, args: null, span: name };
+    const open = this.advance();
+    const args: Argument[] = [this.parseArgument()];
+    while (this.peek().kind === "Comma") {
+      this.advance();
+      args.push(this.parseArgument());
+    }
+    const close = this.expect("RParen", "this parenthesis is never closed", open);
+    return { kind: "Filter", name: name.value, args, span: this.spanOf(name, close) };
+  }
+
+  /** Argument : Name : (Value | ( Value, … )) */
+  private parseArgument(): Argument {
+    const name = this.peek();
+    if (name.kind !== "Name" || isReserved(name)) throw syntaxError(this.source, name, `expected an argument such as id: 123, found ${describe(name)}`);
+    this.advance();
+    this.expect("Colon", `expected ":" after ${name.value}`);
+    const value = this.peek().kind === "LParen" ? this.parseValueList() : this.parseValue("a value");
+    return { kind: "Argument", name: name.value, value, span: this.spanOf(name, value.span) };
+  }
+
+  /** ValueList : ( Value (, Value)* ) */
+  private parseValueList(): ValueList {
+    const open = this.expect("LParen", "expected a list of values in parentheses", undefined, "write IN (1, 2, 3)");
+    const values: Value[] = [this.parseValue("a value")];
+    while (this.peek().kind === "Comma") {
+      this.advance();
+      values.push(this.parseValue("a value"));
+    }
+    const close = this.expect("RParen", "this parenthesis is never closed", open);
+    return { kind: "ValueList", values, span: this.spanOf(open, close) };
+  }
+
+  /** Value : Number | String | Date | RelativeDate | today | yesterday | true | false */
+  private parseValue(what: string): Value {
+    const token = this.peek();
+    switch (token.kind) {
+      case "Number":
+        this.advance();
+        return { kind: "Number", value: Number(token.value), raw: token.value, span: token };
+      case "String":
+        this.advance();
+        return { kind: "String", value: token.value, span: token };
+      case "Date":
+        this.advance();
+        return { kind: "Date", value: token.value, span: token };
+      case "RelativeDate": {
+        this.advance();
+        const unit = token.value.slice(-1) as "d" | "w" | "m" | "y";
+        return { kind: "RelativeDate", amount: Number(token.value.slice(0, -1)), unit, deprecated: false, span: token };
+      }
+      case "DeprecatedDate": {
+        this.advance();
+        const [count, unit] = token.value.split("_") as [string, string];
+        return { kind: "RelativeDate", amount: -Number(count), unit: DEPRECATED_UNITS[unit] ?? "d", deprecated: true, span: token };
+      }
+      case "Name": {
+        const word = token.value.toLowerCase();
+        if (word === "today" || word === "yesterday") {
+          this.advance();
+          return { kind: "NamedDate", name: word, span: token };
+        }
+        if (word === "true" || word === "false") {
+          this.advance();
+          return { kind: "Boolean", value: word === "true", span: token };
+        }
+        if (!isReserved(token)) {
+          throw syntaxError(this.source, token, `expected ${what}, found the word ${token.value}`, `text values go in single quotes: '${token.value}'`);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    throw syntaxError(this.source, token, `expected ${what}, found ${describe(token)}`);
+  }
+
+  private nested<T>(parse: () => T): T {
+    if (++this.depth > MAX_DEPTH) {
+      const token = this.peek();
+      throw new SegmentQueryError("TOO_DEEP", `the query is nested more than ${MAX_DEPTH} levels deep`, this.source, token, "remove some parentheses or NOTs");
+    }
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private peek(): Token {
+    return this.tokens[this.position] as Token;
+  }
+
+  private advance(): Token {
+    const token = this.peek();
+    if (token.kind !== "EOF") this.position++;
+    return token;
+  }
+
+  private accept(keyword: Keyword): boolean {
+    if (!isKeyword(this.peek(), keyword)) return false;
+    this.advance();
+    return true;
+  }
+
+  private expect(kind: Token["kind"], message: string, opening?: Token, suggestion?: string): Token {
+    const token = this.peek();
+    if (token.kind === kind) return this.advance();
+    // an unclosed parenthesis is reported where it opened
+    throw syntaxError(this.source, opening && kind === "RParen" ? opening : token, kind === "RParen" ? message : `${message}, found ${describe(token)}`, suggestion);
+  }
+
+  private expectKeyword(keyword: Keyword, message: string, suggestion?: string): Token {
+    const token = this.peek();
+    if (isKeyword(token, keyword)) return this.advance();
+    throw syntaxError(this.source, token, `${message}, found ${describe(token)}`, suggestion);
+  }
+
+  private spanOf(from: Span, to: Span): Span {
+    return { start: from.start, end: to.end };
+  }
+}
+
+const RESERVED = new Set<string>(KEYWORDS);
+function isReserved(token: Token): boolean {
+  return token.kind === "Name" && RESERVED.has(token.value.toUpperCase());
+}
+
+function describe(token: Token): string {
+  switch (token.kind) {
+    case "EOF":
+      return "the end of the query";
+    case "String":
+      return `'${token.value}'`;
+    default:
+      return `"${token.value}"`;
+  }
+}
