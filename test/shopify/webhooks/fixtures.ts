@@ -1,0 +1,119 @@
+/** Small hand-made dataset records for the webhook tests: one of each, filled the way a real shop would. */
+import type { DatasetCheckout, DatasetCustomer, DatasetOrder, DatasetProduct, DatasetRefund, DatasetShop } from "../dataset";
+import type { PayloadLookups, TopicResources, WebhookTopic } from "./payloads";
+
+export const shop: DatasetShop = {
+  myshopifyDomain: "fixture.myshopify.com",
+  name: "Fixture Records",
+  email: "owner@fixture.example",
+  currencyCode: "EUR",
+  ianaTimezone: "Europe/Amsterdam",
+  planName: "Basic",
+  createdAt: "2024-02-01T09:00:00+01:00",
+};
+
+export const SHOP_ID = 548380009;
+
+export const customer: DatasetCustomer = {
+  id: "7001",
+  firstName: "Anna",
+  lastName: "de Vries",
+  email: "anna@example.com",
+  phone: "+31612345678",
+  locale: "nl",
+  tags: ["vip", "newsletter"],
+  state: "ENABLED",
+  verifiedEmail: true,
+  note: "Prefers pickup",
+  emailMarketingConsent: { marketingState: "SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", consentUpdatedAt: "2025-03-04T10:00:00+01:00" },
+  smsMarketingConsent: { marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: "UNKNOWN", consentUpdatedAt: "2025-03-04T10:00:00+01:00" },
+  addresses: [
+    { id: "8001", address1: "Keizersgracht 1", city: "Amsterdam", province: "Noord-Holland", provinceCode: "NH", country: "Netherlands", countryCode: "NL", zip: "1015 CJ", company: "Acme BV" },
+  ],
+  metafields: [{ namespace: "custom", key: "birthday", type: "date", value: "1984-03-02" }],
+  createdAt: "2025-01-10T12:00:00+01:00",
+  updatedAt: "2025-06-01T08:30:00+02:00",
+};
+
+export const product: DatasetProduct = {
+  id: "9001",
+  handle: "blue-mug",
+  title: "Blue mug",
+  productType: "Mugs",
+  vendor: "Potters",
+  tags: ["ceramic", "blue"],
+  collectionIds: ["4100000001"],
+  variants: [{ id: "9101", sku: "MUG-BLUE", title: "Default Title", price: "12.50" }],
+  createdAt: "2024-05-01T10:00:00+02:00",
+  updatedAt: "2025-05-01T10:00:00+02:00",
+};
+
+export const refund: DatasetRefund = { id: "6001", createdAt: "2025-06-03T11:00:00+02:00", totalRefunded: "12.50", note: "Chipped" };
+
+export const order: DatasetOrder = {
+  id: "5001",
+  name: "#1001",
+  customerId: customer.id,
+  email: customer.email,
+  currencyCode: "EUR",
+  subtotalPrice: "22.50",
+  totalDiscounts: "2.50",
+  totalShipping: "4.95",
+  totalTax: "3.90",
+  totalPrice: "27.45",
+  discountCodes: ["WELCOME10"],
+  financialStatus: "PARTIALLY_REFUNDED",
+  cancelledAt: null,
+  cancelReason: null,
+  test: false,
+  processedAt: "2025-06-02T09:00:00+02:00",
+  createdAt: "2025-06-02T09:00:00+02:00",
+  updatedAt: "2025-06-03T11:00:00+02:00",
+  lineItems: [{ id: "5101", productId: product.id, variantId: "9101", sku: "MUG-BLUE", title: "Blue mug", quantity: 2, originalUnitPrice: "12.50", totalDiscount: "2.50" }],
+  refunds: [refund],
+};
+
+export const checkout: DatasetCheckout = {
+  id: "3001",
+  token: "c0ffee",
+  customerId: customer.id,
+  email: customer.email,
+  currencyCode: "EUR",
+  totalPrice: "25.00",
+  lineItems: [{ productId: product.id, variantId: "9101", sku: "MUG-BLUE", title: "Blue mug", quantity: 2, price: "12.50" }],
+  abandonedCheckoutUrl: "https://fixture.myshopify.com/checkouts/c0ffee/recover",
+  completedAt: null,
+  createdAt: "2025-06-05T18:00:00+02:00",
+  updatedAt: "2025-06-05T18:10:00+02:00",
+};
+
+export const lookups: PayloadLookups = { shop, shopId: SHOP_ID, customer: (id) => (id === customer.id ? customer : undefined) };
+
+/** One resource per topic, as `buildPayload` takes it. */
+export const resources: { [K in WebhookTopic]: TopicResources[K] } = {
+  "customers/create": customer,
+  "customers/update": customer,
+  "customers/delete": { id: customer.id },
+  "orders/create": order,
+  "orders/updated": order,
+  "orders/cancelled": { ...order, cancelledAt: "2025-06-04T10:00:00+02:00", cancelReason: "CUSTOMER", financialStatus: "REFUNDED" },
+  "orders/delete": { id: order.id },
+  "refunds/create": { refund, order },
+  "products/update": product,
+  "products/delete": { id: product.id },
+  "checkouts/create": checkout,
+  "checkouts/update": { ...checkout, customerId: null, email: null },
+  "app/uninstalled": shop,
+  "app/scopes_update": { previous: ["read_customers"], current: ["read_customers", "read_orders"], updatedAt: "2025-06-06T00:00:00.000Z" },
+  "bulk_operations/finish": {
+    admin_graphql_api_id: "gid://shopify/BulkOperation/1",
+    completed_at: "2025-06-06T00:01:00-04:00",
+    created_at: "2025-06-06T00:00:00-04:00",
+    error_code: null,
+    status: "completed",
+    type: "query",
+  },
+  "customers/data_request": { customer, orderIds: [order.id], requestId: 9999 },
+  "customers/redact": { customer, orderIds: [order.id] },
+  "shop/redact": shop,
+};
