@@ -85,7 +85,11 @@ export async function startShopifyStandIn(options: ShopifyStandInOptions): Promi
 
   admin = await startAdminStandIn({
     ...options,
-    onChange: (event) => track(standIn.deliver(event.shopDomain, event.topic, payloadFor(admin as AdminStandIn, event))),
+    // Topics nobody subscribed to (segments/create …) are not built at all, as Shopify sends nothing for them.
+    onChange: (event) => {
+      if ((admin as AdminStandIn).subscriptions(event.shopDomain, event.topic).length === 0) return;
+      track(standIn.deliver(event.shopDomain, event.topic, payloadFor(admin as AdminStandIn, event)));
+    },
     onBulkOperationFinish: (shopDomain, payload) => track(standIn.deliver(shopDomain, "bulk_operations/finish", bulkOperationFinishPayload(payload))),
   });
   for (const { dataset, accessToken } of options.shops) admin.addShop(dataset, accessToken);

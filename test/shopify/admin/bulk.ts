@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServerResponse } from "node:http";
 import {
-  executeSync,
   getArgumentValues,
   getNamedType,
   isLeafType,
@@ -20,7 +19,11 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
+import { formatValidationError } from "./errors";
+import type { BulkFailure } from "./faults";
+import { LeanExecutor } from "./lean";
 import { bulkRootList, type Ctx, type Env } from "./resolvers";
+import { versionAtLeast } from "./schema";
 import { gid, parseGid, type ShopState, type StoredBulkOperation } from "./store";
 
 /** The webhook payload of bulk_operations/finish, as Shopify sends it. */
@@ -34,7 +37,8 @@ export interface BulkOperationFinishPayload {
 }
 
 export interface BulkOptions {
-  schema: GraphQLSchema;
+  /** the resolver-attached schema of an API version */
+  schemaFor: (version: string) => GraphQLSchema;
   env: () => Env;
   origin: () => string;
   now: () => number;
@@ -43,7 +47,20 @@ export interface BulkOptions {
   chunkSize?: number;
   /** pause between slices, so tests can watch an operation run or cancel it */
   chunkDelayMs?: number;
-  maxConcurrent?: number;
+  /** a planned failure for the query being started (fault injection) */
+  takeFailure?: () => BulkFailure | null;
+}
+
+/** Thrown inside an export to fail it with Shopify's error code. */
+class BulkOperationFailed extends Error {
+  constructor(readonly errorCode: NonNullable<StoredBulkOperation["errorCode"]>) {
+    super(`bulk operation failed: ${errorCode}`);
+  }
+}
+
+/** Concurrent bulk queries per app and shop: 5 from 2026-01, one before (Shopify's documented limits). */
+export function maxConcurrentBulkQueries(version: string): number {
+  return versionAtLeast(version, "2026-01") ? 5 : 1;
 }
 
 type UserError = { field: string[] | null; message: string; code: string | null };
@@ -57,6 +74,14 @@ function isConnectionType(name: string): boolean {
 interface Shape {
   /** connection fields selected directly on this node, by response key */
   children: { key: string; selection: SelectionSetNode; nodeType: GraphQLObjectType; viaEdges: boolean }[];
+}
+
+/** Shapes depend only on the (immutable) selection, so they are worked out once, not per exported object. */
+const shapes = new WeakMap<SelectionSetNode, Shape>();
+function cachedShape(selection: SelectionSetNode, type: GraphQLObjectType): Shape {
+  let shape = shapes.get(selection);
+  if (!shape) shapes.set(selection, (shape = shapeOf(selection, type)));
+  return shape;
 }
 
 /** The node type and node selection inside a connection field's selection (edges.node or nodes). */
@@ -178,6 +203,17 @@ function nodesOf(connection: unknown, viaEdges: boolean): Record<string, unknown
   return c.nodes ?? [];
 }
 
+/** What one accepted bulk query exports: the rewritten document and the sorted root objects. */
+interface ExportPlan {
+  schema: GraphQLSchema;
+  version: string;
+  doc: DocumentNode;
+  rootItems: unknown[];
+  rootKey: string;
+  inner: { selection: SelectionSetNode; nodeType: GraphQLObjectType; viaEdges: boolean };
+  failure: BulkFailure | null;
+}
+
 /** Runs bulk queries in the background and serves their JSONL files. */
 export class BulkRunner {
   private readonly dir = mkdtempSync(join(tmpdir(), "shopify-bulk-"));
@@ -187,23 +223,25 @@ export class BulkRunner {
 
   constructor(private readonly options: BulkOptions) {}
 
-  run(shop: ShopState, query: string, _groupObjects: boolean): { operation: StoredBulkOperation | null; userErrors: UserError[] } {
+  run(shop: ShopState, query: string, groupObjects: boolean, version: string): { operation: StoredBulkOperation | null; userErrors: UserError[] } {
     const invalid = (message: string, code = "INVALID") => ({ operation: null, userErrors: [{ field: ["query"], message, code }] });
+    const schema = this.options.schemaFor(version);
     let document: DocumentNode;
     try {
       document = parse(query);
     } catch (error) {
       return invalid(`Invalid bulk query: ${(error as Error).message}`);
     }
-    const errors = validate(this.options.schema, document);
-    if (errors.length) return invalid(`Invalid bulk query: ${errors.map((e) => e.message).join("; ")}`);
+    const errors = validate(schema, document);
+    if (errors.length) return invalid(`Invalid bulk query: ${errors.map((e) => formatValidationError(e).message).join("; ")}`);
     const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
     const operation = operations[0];
     if (operations.length !== 1 || !operation || operation.operation !== "query") return invalid("Invalid bulk query: a bulk query must contain exactly one query operation.");
     const rootFields = operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD && !s.name.value.startsWith("__"));
-    const queryType = this.options.schema.getQueryType();
+    const queryType = schema.getQueryType();
     const root = rootFields[0];
     if (!queryType || rootFields.length !== 1 || !root) return invalid("Bulk queries must contain exactly one top-level field.");
+    if (root.name.value === "node" || root.name.value === "nodes") return invalid("The top-level node and nodes fields can't be used in bulk queries.");
     const rootDef = queryType.getFields()[root.name.value];
     const rootType = rootDef ? getNamedType(rootDef.type) : undefined;
     if (!rootDef || !isObjectType(rootType) || !isConnectionType(rootType.name)) return invalid("Bulk queries must contain at least one connection.");
@@ -213,9 +251,13 @@ export class BulkRunner {
     if (stats.listInside) return invalid("Queries that contain a connection field within a list field are not currently supported.");
     const inner = nodeSelection(root, rootType);
     if (!inner) return invalid("Bulk queries must select edges.node or nodes of the top-level connection.");
-    const active = shop.bulkOperations.filter((o) => o.type === "QUERY" && ACTIVE.has(o.status)).length;
-    if (active >= (this.options.maxConcurrent ?? 5)) {
-      return invalid("A bulk query operation for this app and shop is already in progress; the limit of concurrent bulk query operations has been reached.", "LIMIT_REACHED");
+    const active = shop.bulkOperations.filter((o) => o.type === "QUERY" && ACTIVE.has(o.status));
+    const limit = maxConcurrentBulkQueries(version);
+    if (active.length >= limit) {
+      const running = active[active.length - 1];
+      return limit === 1 && running
+        ? invalid(`A bulk query operation for this app and shop is already in progress: ${gid("BulkOperation", running.id)}.`, "OPERATION_IN_PROGRESS")
+        : invalid(`A maximum of ${limit} bulk query operations can run at the same time for this app and shop.`, "LIMIT_REACHED");
     }
     const rootArgs = getArgumentValues(rootDef, root, {});
     const list = bulkRootList(shop, root.name.value, rootArgs);
@@ -235,11 +277,13 @@ export class BulkRunner {
       createdAt: new Date(this.options.now()).toISOString(),
       completedAt: null,
       cancelRequested: false,
+      groupObjects,
     };
     shop.bulkOperations.push(op);
     const rootSelection = { ...root, selectionSet: rewriteNodes(root.selectionSet ?? operation.selectionSet, rootType) };
     const doc: DocumentNode = { kind: Kind.DOCUMENT, definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections: [rootSelection] } }] };
-    const task = this.execute(shop, op, doc, list.items, root.alias?.value ?? root.name.value, inner).finally(() => this.running.delete(task));
+    const failure = this.options.takeFailure?.() ?? null;
+    const task = this.execute(shop, op, { schema, version, doc, rootItems: list.items, rootKey: root.alias?.value ?? root.name.value, inner, failure }).finally(() => this.running.delete(task));
     this.running.add(task);
     return { operation: op, userErrors: [] };
   }
@@ -256,14 +300,9 @@ export class BulkRunner {
     return { operation: op, userErrors: [] };
   }
 
-  private async execute(
-    shop: ShopState,
-    op: StoredBulkOperation,
-    doc: DocumentNode,
-    rootItems: unknown[],
-    rootKey: string,
-    inner: { selection: SelectionSetNode; nodeType: GraphQLObjectType; viaEdges: boolean },
-  ): Promise<void> {
+  private async execute(shop: ShopState, op: StoredBulkOperation, plan: ExportPlan): Promise<void> {
+    const { schema, version, doc, rootItems, rootKey, inner, failure } = plan;
+    const executor = new LeanExecutor(schema, doc);
     const token = randomBytes(24).toString("hex");
     const path = join(this.dir, `${token}.jsonl`);
     const out = createWriteStream(path);
@@ -279,27 +318,29 @@ export class BulkRunner {
       if (op.status === "CREATED") op.status = "RUNNING";
       for (let i = 0; i < rootItems.length; i += chunkSize) {
         if (op.cancelRequested || this.closed) break;
-        const ctx: Ctx = { shop, env: this.options.env(), bulkRoot: rootItems.slice(i, i + chunkSize) };
-        const result = executeSync({ schema: this.options.schema, document: doc, contextValue: ctx });
-        if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join("; "));
-        const lines: string[] = [];
-        const emit = (node: Record<string, unknown>, selection: SelectionSetNode, type: GraphQLObjectType, parentId: string | null) => {
-          const shape = shapeOf(selection, type);
+        if (failure && op.objectCount >= failure.afterObjects) throw new BulkOperationFailed(failure.errorCode ?? "INTERNAL_SERVER_ERROR");
+        const ctx: Ctx = { shop, env: this.options.env(), version, bulkRoot: rootItems.slice(i, i + chunkSize) };
+        const data = executor.run(ctx);
+        // grouped: children right under their parent; ungrouped: after every parent of the slice
+        const byDepth: string[][] = [[], [], []];
+        const emit = (node: Record<string, unknown>, selection: SelectionSetNode, type: GraphQLObjectType, parentId: string | null, depth: number) => {
+          const shape = cachedShape(selection, type);
           const own: Record<string, unknown> = { ...node };
           for (const child of shape.children) delete own[child.key];
           if (parentId !== null) own["__parentId"] = parentId;
-          lines.push(JSON.stringify(own));
+          byDepth[op.groupObjects ? 0 : Math.min(depth, 2)]?.push(JSON.stringify(own));
           op.objectCount++;
           const id = typeof node["id"] === "string" ? node["id"] : null;
           for (const child of shape.children) {
-            for (const c of nodesOf(node[child.key], child.viaEdges)) emit(c, child.selection, child.nodeType, id);
+            for (const c of nodesOf(node[child.key], child.viaEdges)) emit(c, child.selection, child.nodeType, id, depth + 1);
           }
         };
-        for (const node of nodesOf(result.data?.[rootKey], inner.viaEdges)) {
+        for (const node of nodesOf(data[rootKey], inner.viaEdges)) {
           op.rootObjectCount++;
-          emit(node, inner.selection, inner.nodeType, null);
+          emit(node, inner.selection, inner.nodeType, null, 0);
         }
-        if (lines.length) await write(lines.join("\n") + "\n");
+        const text = byDepth.filter((lines) => lines.length > 0).map((lines) => lines.join("\n")).join("\n");
+        if (text) await write(text + "\n");
         if (this.options.chunkDelayMs) await new Promise((resolve) => setTimeout(resolve, this.options.chunkDelayMs));
         else await new Promise((resolve) => setImmediate(resolve));
       }
@@ -314,10 +355,10 @@ export class BulkRunner {
         op.url = op.objectCount > 0 ? url : null;
         op.fileSize = op.objectCount > 0 ? bytes : null;
       }
-    } catch {
+    } catch (error) {
       await closeStream(out);
       op.status = "FAILED";
-      op.errorCode = "INTERNAL_SERVER_ERROR";
+      op.errorCode = error instanceof BulkOperationFailed ? error.errorCode : "INTERNAL_SERVER_ERROR";
       op.partialDataUrl = op.objectCount > 0 ? this.publish(token, path) : null;
     }
     op.completedAt = new Date(this.options.now()).toISOString();

@@ -1,5 +1,6 @@
 import {
   getNamedType,
+  isAbstractType,
   isLeafType,
   isObjectType,
   isInterfaceType,
@@ -15,8 +16,9 @@ import {
 
 /**
  * Shopify's calculated query cost: scalars and enums 0, objects 1, a connection 2 plus
- * first/last × the cost of one node, a mutation field 10. The actual cost recounts
- * connections with the number of nodes really returned.
+ * first/last × the cost of one node, an interface or union the most expensive of its possible
+ * selections, a mutation field 10. The actual cost recounts connections with the number of
+ * nodes really returned.
  */
 export const MUTATION_COST = 10;
 export const CONNECTION_BASE = 2;
@@ -32,19 +34,30 @@ interface Collected {
   parent: GraphQLCompositeType;
 }
 
+/** Whether a fragment on `condition` applies to objects of type `parent`. */
+function applies(walk: Walk, condition: string, parent: GraphQLCompositeType): boolean {
+  if (condition === parent.name) return true;
+  const type = walk.schema.getType(condition);
+  return type !== undefined && isAbstractType(type) && isObjectType(parent) && walk.schema.isSubType(type, parent);
+}
+
+/** The fields selected on objects of type `parent` (an object type), through fragments that apply to it. */
 function collect(walk: Walk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, out: Collected[] = []): Collected[] {
   for (const sel of selectionSet.selections) {
     if (sel.kind === Kind.FIELD) out.push({ node: sel, parent });
     else if (sel.kind === Kind.INLINE_FRAGMENT) {
-      const t = sel.typeCondition ? walk.schema.getType(sel.typeCondition.name.value) : parent;
-      collect(walk, sel.selectionSet, (t ?? parent) as GraphQLCompositeType, out);
+      if (!sel.typeCondition || applies(walk, sel.typeCondition.name.value, parent)) collect(walk, sel.selectionSet, parent, out);
     } else {
       const frag = walk.fragments[sel.name.value];
-      const t = frag ? walk.schema.getType(frag.typeCondition.name.value) : null;
-      if (frag && t) collect(walk, frag.selectionSet, t as GraphQLCompositeType, out);
+      if (frag && applies(walk, frag.typeCondition.name.value, parent)) collect(walk, frag.selectionSet, parent, out);
     }
   }
   return out;
+}
+
+/** The object types a selection on `type` may meet: itself, or every possible type of an interface or union. */
+function concreteTypes(walk: Walk, type: GraphQLCompositeType): GraphQLCompositeType[] {
+  return isAbstractType(type) ? [...walk.schema.getPossibleTypes(type)] : [type];
 }
 
 function fieldInfo(walk: Walk, { node, parent }: Collected) {
@@ -89,8 +102,13 @@ function connectionNodeCost(walk: Walk, selectionSet: SelectionSetNode | undefin
   return cost;
 }
 
-function selectionCost(walk: Walk, selectionSet: SelectionSetNode | undefined, parent: GraphQLCompositeType): number {
+function selectionCost(walk: Walk, selectionSet: SelectionSetNode | undefined, type: GraphQLCompositeType): number {
   if (!selectionSet) return 0;
+  // an interface or union costs its most expensive possible selection
+  return Math.max(0, ...concreteTypes(walk, type).map((parent) => objectSelectionCost(walk, selectionSet, parent)));
+}
+
+function objectSelectionCost(walk: Walk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType): number {
   let total = 0;
   for (const item of collect(walk, selectionSet, parent)) {
     const info = fieldInfo(walk, item);
@@ -133,9 +151,14 @@ function asRecord(value: unknown): Record<string, unknown> | null {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
-function actualSelectionCost(walk: Walk, selectionSet: SelectionSetNode | undefined, parent: GraphQLCompositeType, data: unknown): number {
+function actualSelectionCost(walk: Walk, selectionSet: SelectionSetNode | undefined, type: GraphQLCompositeType, data: unknown): number {
   const record = asRecord(data);
   if (!selectionSet || !record) return 0;
+  // without __typename the runtime type is unknown; the dearest reading of what came back stands in
+  return Math.max(0, ...concreteTypes(walk, type).map((parent) => actualObjectCost(walk, selectionSet, parent, record)));
+}
+
+function actualObjectCost(walk: Walk, selectionSet: SelectionSetNode, parent: GraphQLCompositeType, record: Record<string, unknown>): number {
   let total = 0;
   for (const item of collect(walk, selectionSet, parent)) {
     const info = fieldInfo(walk, item);

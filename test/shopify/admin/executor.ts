@@ -1,23 +1,64 @@
 import {
   execute,
+  getArgumentValues,
   GraphQLError,
   GraphQLObjectType,
   Kind,
   parse,
+  TypeInfo,
   validate,
+  visit,
+  visitWithTypeInfo,
   type DocumentNode,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from "graphql";
 import { actualCost, fragmentsOf, requestedCost } from "./cost";
-import { discountNode, mutationResolvers } from "./mutations";
-import { queryResolvers, r, type Ctx, type ResolverMap } from "./resolvers";
-import { gid } from "./store";
-import { baseSchema } from "./schema";
+import { formatError, formatValidationError, formatVariableError } from "./errors";
+import { discountNodeResolvers, mutationResolvers } from "./mutations";
+import { queryResolvers, type Ctx, type ResolverMap } from "./resolvers";
+import { buildVersionSchema, SUPPORTED_VERSIONS } from "./schema";
 import type { ShopState } from "./store";
 
 export const MAX_QUERY_COST = 1000;
+/** Shopify's limit on every input array, in every API. */
+export const MAX_INPUT_ARRAY = 250;
+
+/** The first argument array longer than Shopify accepts, with where it was given. */
+function oversizedInput(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>): GraphQLFormattedError | null {
+  const typeInfo = new TypeInfo(schema);
+  let found: GraphQLFormattedError | null = null;
+  const longest = (value: unknown): number => {
+    if (Array.isArray(value)) return Math.max(value.length, ...value.map(longest));
+    if (value !== null && typeof value === "object") return Math.max(0, ...Object.values(value).map(longest));
+    return 0;
+  };
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const def = typeInfo.getFieldDef();
+        if (found || !def || !node.arguments?.length) return;
+        let args: Record<string, unknown>;
+        try {
+          args = getArgumentValues(def, node, variables);
+        } catch {
+          return; // invalid variables are execution's to report
+        }
+        const size = longest(args);
+        if (size > MAX_INPUT_ARRAY) {
+          found = {
+            message: `The input array size of ${size} is greater than the maximum allowed of ${MAX_INPUT_ARRAY}.`,
+            locations: [{ line: node.loc?.startToken.line ?? 1, column: node.loc?.startToken.column ?? 1 }],
+            extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" },
+          };
+        }
+      },
+    }),
+  );
+  return found;
+}
 
 export interface BucketOptions {
   maximumAvailable: number;
@@ -36,76 +77,42 @@ export interface GraphQLResponseBody {
   extensions?: { cost: CostExtension | Record<string, unknown> };
 }
 
-let attached = false;
+const schemas = new Map<string, GraphQLSchema>();
+const LATEST = SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1] ?? "2026-10";
 
-/** The shared schema with resolvers attached (once per process). */
-export function standInSchema(): GraphQLSchema {
-  const schema = baseSchema();
-  if (attached) return schema;
-  attached = true;
-  // discount lookups live here: they need mutations.ts, which itself imports resolvers.ts
-  const discountLookup = (kind: "automatic" | "code", type: string) =>
-    r<unknown, { id: string }>((_s, { id }, ctx) => {
-      const d = ctx.shop.discounts.find((x) => x.kind === kind && gid(type, x.id) === id);
-      return d ? discountNode(d, ctx) : null;
-    });
-  const all: ResolverMap = {
-    ...queryResolvers,
-    QueryRoot: {
-      ...queryResolvers["QueryRoot"],
-      automaticDiscountNode: discountLookup("automatic", "DiscountAutomaticNode"),
-      codeDiscountNode: discountLookup("code", "DiscountCodeNode"),
-    },
-    Mutation: mutationResolvers,
-  };
+/** The schema of one API version with resolvers attached; built once per process and version. */
+export function standInSchema(version: string = LATEST): GraphQLSchema {
+  const cached = schemas.get(version);
+  if (cached) return cached;
+  const schema = buildVersionSchema(version);
+  // discount node resolvers live in mutations.ts, which itself imports resolvers.ts
+  const all: ResolverMap = { ...queryResolvers, ...discountNodeResolvers, QueryRoot: { ...queryResolvers["QueryRoot"], ...discountNodeResolvers["QueryRoot"] }, Mutation: mutationResolvers };
   for (const [typeName, fields] of Object.entries(all)) {
     const type = schema.getType(typeName);
     if (!(type instanceof GraphQLObjectType)) throw new Error(`resolvers for unknown type ${typeName}`);
     const defined = type.getFields();
     for (const [fieldName, resolve] of Object.entries(fields)) {
       const field = defined[fieldName];
-      if (!field) throw new Error(`resolver for unknown field ${typeName}.${fieldName}`);
-      field.resolve = resolve;
+      // a field this version lacks (bulkOperations before 2026-01) keeps no resolver; a typo is caught by the schema test
+      if (field) field.resolve = resolve;
     }
   }
+  schemas.set(version, schema);
   return schema;
 }
 
-/** graphql-js messages → the codes Shopify's graphql-ruby puts in extensions.code. */
-function validationCode(message: string): string {
-  const rules: [RegExp, string][] = [
-    [/^Cannot query field/, "undefinedField"],
-    [/^Unknown argument/, "argumentNotAccepted"],
-    [/argument .* is required/, "missingRequiredArguments"],
-    [/^Unknown type/, "undefinedType"],
-    [/must have a selection of subfields|must not have a selection/, "selectionMismatch"],
-    [/is never used/, "variableNotUsed"],
-    [/is not defined/, "undefinedVariable"],
-    [/^Unknown fragment/, "undefinedFragment"],
-    [/cannot represent|Expected value of type|Enum .* has no value/, "argumentLiteralsIncompatible"],
-    [/used in position expecting/, "variableMismatch"],
-  ];
-  return rules.find(([re]) => re.test(message))?.[1] ?? "GRAPHQL_VALIDATION_FAILED";
-}
-
-function formatError(error: GraphQLError, fallbackCode?: string): GraphQLFormattedError {
-  const formatted = error.toJSON();
-  const code = formatted.extensions?.["code"] ?? fallbackCode;
-  return { ...formatted, ...(code ? { extensions: { ...formatted.extensions, code } } : {}) };
-}
-
 /** Refills the shop's bucket by the time passed, as a leaky bucket does. */
-export function refill(shop: ShopState, options: BucketOptions, nowMs: number): void {
+export function refill(shop: ShopState, nowMs: number): void {
   const elapsed = Math.max(0, nowMs - shop.bucket.updatedAtMs) / 1000;
-  shop.bucket.available = Math.min(options.maximumAvailable, shop.bucket.available + elapsed * options.restoreRate);
+  shop.bucket.available = Math.min(shop.limits.maximumAvailable, shop.bucket.available + elapsed * shop.limits.restoreRate);
   shop.bucket.updatedAtMs = nowMs;
 }
 
-function costExtension(shop: ShopState, options: BucketOptions, requested: number, actual: number | null): CostExtension {
+function costExtension(shop: ShopState, requested: number, actual: number | null): CostExtension {
   return {
     requestedQueryCost: requested,
     actualQueryCost: actual,
-    throttleStatus: { maximumAvailable: options.maximumAvailable, currentlyAvailable: Math.floor(shop.bucket.available), restoreRate: options.restoreRate },
+    throttleStatus: { maximumAvailable: shop.limits.maximumAvailable, currentlyAvailable: Math.floor(shop.bucket.available), restoreRate: shop.limits.restoreRate },
   };
 }
 
@@ -116,11 +123,11 @@ export interface RunRequest {
 }
 
 /** Parses, validates, prices, throttles and executes one GraphQL request against a shop. */
-export async function runGraphQL(ctx: Ctx, bucket: BucketOptions, request: RunRequest): Promise<GraphQLResponseBody> {
+export async function runGraphQL(ctx: Ctx, request: RunRequest): Promise<GraphQLResponseBody> {
   const { shop } = ctx;
-  const schema = standInSchema();
-  refill(shop, bucket, ctx.env.now());
-  const noCost = () => ({ cost: costExtension(shop, bucket, 0, 0) });
+  const schema = standInSchema(ctx.version);
+  refill(shop, ctx.env.now());
+  const noCost = () => ({ cost: costExtension(shop, 0, 0) });
   let document: DocumentNode;
   try {
     document = parse(request.query);
@@ -129,7 +136,7 @@ export async function runGraphQL(ctx: Ctx, bucket: BucketOptions, request: RunRe
     return { errors: [formatError(e)], extensions: noCost() };
   }
   const validationErrors = validate(schema, document);
-  if (validationErrors.length) return { errors: validationErrors.map((e) => formatError(e, validationCode(e.message))), extensions: noCost() };
+  if (validationErrors.length) return { errors: validationErrors.map(formatValidationError), extensions: noCost() };
 
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = request.operationName ? operations.find((o) => o.name?.value === request.operationName) : operations.length === 1 ? operations[0] : undefined;
@@ -138,6 +145,8 @@ export async function runGraphQL(ctx: Ctx, bucket: BucketOptions, request: RunRe
     return { errors: [{ message, extensions: { code: "OPERATION_NOT_FOUND" } }], extensions: noCost() };
   }
   const variables = request.variables ?? {};
+  const oversized = oversizedInput(schema, document, variables);
+  if (oversized) return { errors: [oversized], extensions: noCost() };
   const fragments = fragmentsOf(document);
   const requested = requestedCost(schema, operation, fragments, variables);
   if (requested > MAX_QUERY_COST) {
@@ -148,13 +157,13 @@ export async function runGraphQL(ctx: Ctx, bucket: BucketOptions, request: RunRe
           extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: MAX_QUERY_COST },
         },
       ],
-      extensions: { cost: costExtension(shop, bucket, requested, null) },
+      extensions: { cost: costExtension(shop, requested, null) },
     };
   }
   if (shop.bucket.available < requested) {
     return {
       errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
-      extensions: { cost: costExtension(shop, bucket, requested, null) },
+      extensions: { cost: costExtension(shop, requested, null) },
     };
   }
   shop.bucket.available -= requested;
@@ -162,10 +171,10 @@ export async function runGraphQL(ctx: Ctx, bucket: BucketOptions, request: RunRe
   const executed = result.data !== undefined;
   const actual = executed ? actualCost(schema, operation, fragments, variables, result.data) : 0;
   // the unused part of the requested cost is refunded, as Shopify does
-  shop.bucket.available = Math.min(bucket.maximumAvailable, shop.bucket.available + (requested - actual));
+  shop.bucket.available = Math.min(shop.limits.maximumAvailable, shop.bucket.available + (requested - actual));
   const body: GraphQLResponseBody = {};
-  if (result.errors?.length) body.errors = result.errors.map((e) => formatError(e, executed ? undefined : "INVALID_VARIABLE"));
+  if (result.errors?.length) body.errors = result.errors.map((e) => (executed ? formatError(e) : formatVariableError(e)));
   if (executed) body.data = result.data;
-  body.extensions = { cost: costExtension(shop, bucket, requested, actual) };
+  body.extensions = { cost: costExtension(shop, requested, actual) };
   return body;
 }

@@ -1,8 +1,24 @@
 import { seededRandom } from "../../support/random";
+
 /** A misbehaviour the stand-in can be told to show, as a real Shopify sometimes does. */
 export type Fault =
   | { kind: "status"; status: 429 | 500 | 502 | 503; retryAfterSeconds?: number }
   | { kind: "delay"; ms: number };
+
+/** A bulk operation that fails partway, as Shopify's sometimes do: FAILED, an errorCode, partial data. */
+export interface BulkFailure {
+  /** objects written before it fails; 0 fails before any */
+  afterObjects: number;
+  errorCode?: "ACCESS_DENIED" | "INTERNAL_SERVER_ERROR" | "TIMEOUT";
+}
+
+/** Faults to start with: queued ones first, then a seeded fraction of the rest. */
+export interface FaultPlan {
+  next?: { count: number; fault: Fault }[];
+  fraction?: { probability: number; fault: Fault; seed?: number };
+  /** the next bulk queries fail, one entry each */
+  bulk?: BulkFailure[];
+}
 
 /**
  * Runtime-changeable fault injection for the GraphQL endpoint: the next N requests, or a seeded
@@ -11,8 +27,26 @@ export type Fault =
 export class Faults {
   private readonly queue: { fault: Fault; remaining: number }[] = [];
   private random: { probability: number; fault: Fault; next: () => number } | null = null;
+  private readonly bulkFailures: BulkFailure[] = [];
   /** How many faults were served so far (for assertions). */
   served = 0;
+
+  constructor(plan: FaultPlan = {}) {
+    for (const { count, fault } of plan.next ?? []) this.next(count, fault);
+    if (plan.fraction) this.fraction(plan.fraction.probability, plan.fraction.fault, plan.fraction.seed);
+    for (const failure of plan.bulk ?? []) this.failNextBulkOperation(failure);
+  }
+
+  /** The next bulk query started fails once it has written `afterObjects` objects. */
+  failNextBulkOperation(failure: BulkFailure): this {
+    this.bulkFailures.push(failure);
+    return this;
+  }
+
+  /** Takes the failure planned for a bulk query being started, if any. */
+  takeBulkFailure(): BulkFailure | null {
+    return this.bulkFailures.shift() ?? null;
+  }
 
   /** The next `count` requests get `fault`. */
   next(count: number, fault: Fault): this {
@@ -28,6 +62,7 @@ export class Faults {
 
   clear(): this {
     this.queue.length = 0;
+    this.bulkFailures.length = 0;
     this.random = null;
     return this;
   }

@@ -1,40 +1,62 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ShopDataset } from "../dataset";
 import { MerchantActions, type ChangeEvent } from "./actions";
 import { BulkRunner, type BulkOperationFinishPayload } from "./bulk";
+import type { DiscountFunction } from "./discounts";
 import { runGraphQL, standInSchema, type BucketOptions } from "./executor";
-import { Faults, type Fault } from "./faults";
+import { Faults, type BulkFailure, type Fault, type FaultPlan } from "./faults";
 import type { Env } from "./resolvers";
+import { isSupportedVersion, SUPPORTED_VERSIONS, type ApiVersion } from "./schema";
 import { gid, ShopState } from "./store";
 
-export type { ChangeEvent, BulkOperationFinishPayload, Fault, ShopState };
-export { Faults, MerchantActions };
+export type { ApiVersion, BucketOptions, BulkFailure, BulkOperationFinishPayload, ChangeEvent, DiscountFunction, Fault, FaultPlan, ShopState };
+export { Faults, MerchantActions, SUPPORTED_VERSIONS };
 
-/** Admin API versions the stand-in answers; others get 404 as an unsupported version would. */
-export const SUPPORTED_VERSIONS = ["2025-10", "2026-01", "2026-04", "2026-07", "2026-10"] as const;
+/**
+ * Rate-limit parameters by plan, for `addShop(…, limits)`. Shopify publishes the restore rates;
+ * bucket sizes are not published — these are 20× the restore rate, as responses have shown. They
+ * are parameters for tests, not facts the app may rely on (it must read `throttleStatus`).
+ */
+export const RATE_LIMIT_PRESETS = {
+  standard: { maximumAvailable: 2000, restoreRate: 100 },
+  advanced: { maximumAvailable: 4000, restoreRate: 200 },
+  plus: { maximumAvailable: 20000, restoreRate: 1000 },
+  enterprise: { maximumAvailable: 40000, restoreRate: 2000 },
+} as const satisfies Record<string, BucketOptions>;
 
 export interface AdminStandInOptions {
   /** 0 (default) picks a free port */
   port?: number;
-  /** clock in ms since the epoch; drives the leaky bucket, timestamps and updatedAt bumps */
+  /** clock in ms since the epoch; drives the leaky bucket, timestamps and updatedAt bumps (default Date.now) */
   now?: () => number;
-  /** bucket size; Shopify Plus would be 20000 */
+  /** default bucket size of every shop (2000, Shopify's standard plans); per shop see `addShop` */
   maximumAvailable?: number;
-  /** points restored per second; Plus would be 1000 */
+  /** default points restored per second (100); Plus would be 1000 */
   restoreRate?: number;
   /** numeric app id behind the `$app` namespace (app--<appId>) */
   appId?: string;
+  /** the app's client id, served as AppDiscountType.appKey */
+  apiKey?: string;
+  /** discount Functions the app has released; when given, discounts naming another function get a userError */
+  discountFunctions?: DiscountFunction[];
   /** called when a bulk operation finishes, canceled or failed too (the bulk_operations/finish webhook) */
   onBulkOperationFinish?: (shopDomain: string, payload: BulkOperationFinishPayload) => void;
-  /** called for every merchant action and app-visible change, with its webhook topic */
+  /**
+   * Called for every merchant action and for changes the app's own calls cause that Shopify
+   * reports by webhook (tagsAdd → customers/update, segmentCreate → segments/create), with the
+   * webhook topic. A throw from it fails a merchant action but never an Admin API call.
+   */
   onChange?: (event: ChangeEvent) => void;
   /** root objects per bulk slice (default 500) */
   bulkChunkSize?: number;
   /** pause between bulk slices in ms (default none) */
   bulkChunkDelayMs?: number;
+  /** faults to start with; change them later through `faults` */
+  faults?: FaultPlan;
   /** shops to add right away */
-  shops?: { dataset: ShopDataset; accessToken: string }[];
+  shops?: { dataset: ShopDataset; accessToken: string; limits?: BucketOptions }[];
 }
 
 export interface WebhookSubscriptionInfo {
@@ -50,16 +72,22 @@ export interface WebhookSubscriptionInfo {
 export interface AdminStandIn {
   /** origin, e.g. "http://127.0.0.1:41234"; the Admin endpoint is `${url}/admin/api/<version>/graphql.json` */
   readonly url: string;
-  /** Serves dataset as a shop reachable with accessToken; returns the live shop state. */
-  addShop(dataset: ShopDataset, accessToken: string): ShopState;
+  /** API versions served; any other version in the path answers 404 */
+  readonly apiVersions: readonly ApiVersion[];
+  /**
+   * Serves dataset as a shop reachable with accessToken (the dataset is copied; the caller's stays
+   * untouched) and returns the live shop state. `limits` overrides the default bucket for this shop.
+   */
+  addShop(dataset: ShopDataset, accessToken: string, limits?: BucketOptions): ShopState;
   /** The live state of a shop by myshopify domain; throws if unknown. */
   shop(domain: string): ShopState;
   /** Webhook subscriptions the app created for a shop, optionally for one topic ("orders/create" or "ORDERS_CREATE"). */
   subscriptions(domain: string, topic?: string): WebhookSubscriptionInfo[];
-  /** Fault injection for the GraphQL endpoint, changeable at any time. */
+  /** Fault injection for the GraphQL endpoint and for bulk operations, changeable at any time. */
   readonly faults: Faults;
   /** Merchant/buyer actions that change shop data and report webhook topics. */
   readonly actions: MerchantActions;
+  /** Stops the server; running bulk operations stop without calling onBulkOperationFinish. */
   close(): Promise<void>;
 }
 
@@ -76,7 +104,7 @@ function graphqlTopicOf(topic: string): string {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "X-Request-Id": randomUUID(), ...headers }).end(JSON.stringify(body));
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -98,16 +126,18 @@ function parseRequest(raw: string): { query: string; variables: Record<string, u
   }
 }
 
+const STATUS_TEXT: Record<500 | 502 | 503, string> = { 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" };
+
 /**
  * Starts the local stand-in of Shopify's Admin GraphQL API on 127.0.0.1. Several shops can be
  * served at once; each request's shop is chosen by its X-Shopify-Access-Token.
  */
 export async function startAdminStandIn(options: AdminStandInOptions = {}): Promise<AdminStandIn> {
   const now = options.now ?? (() => Date.now());
-  const bucket: BucketOptions = { maximumAvailable: options.maximumAvailable ?? 2000, restoreRate: options.restoreRate ?? 100 };
+  const defaultLimits: BucketOptions = { maximumAvailable: options.maximumAvailable ?? 2000, restoreRate: options.restoreRate ?? 100 };
   const byToken = new Map<string, ShopState>();
   const byDomain = new Map<string, ShopState>();
-  const faults = new Faults();
+  const faults = new Faults(options.faults);
   let origin = "";
   const emit = (event: ChangeEvent) => options.onChange?.(event);
 
@@ -117,21 +147,30 @@ export async function startAdminStandIn(options: AdminStandInOptions = {}): Prom
     return shop;
   };
 
-  const schema = standInSchema();
   const bulk: BulkRunner = new BulkRunner({
-    schema,
+    schemaFor: standInSchema,
     env: () => env,
     origin: () => origin,
     now,
     ...(options.onBulkOperationFinish ? { onFinish: options.onBulkOperationFinish } : {}),
     ...(options.bulkChunkSize ? { chunkSize: options.bulkChunkSize } : {}),
     ...(options.bulkChunkDelayMs ? { chunkDelayMs: options.bulkChunkDelayMs } : {}),
+    takeFailure: () => faults.takeBulkFailure(),
   });
   const env: Env = {
     now,
     appId: options.appId ?? "7000001",
+    apiKey: options.apiKey ?? "stand-in-api-key",
+    discountFunctions: options.discountFunctions,
     bulk,
-    onChange: (shop, topic, resource) => emit({ shopDomain: shop.domain, topic, resource: resource as Record<string, unknown> }),
+    onChange: (shop, topic, resource) => {
+      try {
+        emit({ shopDomain: shop.domain, topic, resource: resource as Record<string, unknown> });
+      } catch (error) {
+        // webhook delivery is Shopify's business, not the API call's: a listener's failure stays out of the response
+        process.emitWarning(`stand-in onChange(${topic}) failed: ${String(error)}`);
+      }
+    },
   };
 
   const actions = new MerchantActions({
@@ -158,10 +197,10 @@ export async function startAdminStandIn(options: AdminStandInOptions = {}): Prom
       if (fault.status === 429) {
         return sendJson(res, 429, { errors: "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service." }, { "Retry-After": String(fault.retryAfterSeconds ?? 2.0) });
       }
-      const text = { 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable" }[fault.status];
-      return sendJson(res, fault.status, { errors: text });
+      return sendJson(res, fault.status, { errors: STATUS_TEXT[fault.status] });
     }
-    if (!(SUPPORTED_VERSIONS as readonly string[]).includes(m[1])) return sendJson(res, 404, { errors: "Not Found" });
+    const version = m[1];
+    if (!isSupportedVersion(version)) return sendJson(res, 404, { errors: "Not Found" });
     if (req.method !== "POST") return sendJson(res, 405, { errors: "Method Not Allowed" });
     const token = req.headers["x-shopify-access-token"];
     const shop = typeof token === "string" ? byToken.get(token) : undefined;
@@ -171,8 +210,8 @@ export async function startAdminStandIn(options: AdminStandInOptions = {}): Prom
     }
     const request = parseRequest(await readBody(req));
     if (!request) return sendJson(res, 400, { errors: { query: "Required parameter missing or invalid" } });
-    const body = await runGraphQL({ shop, env }, bucket, request);
-    sendJson(res, 200, body);
+    const body = await runGraphQL({ shop, env, version }, request);
+    sendJson(res, 200, body, { "X-Shopify-API-Version": version });
   };
 
   const server = createServer((req, res) => {
@@ -187,16 +226,17 @@ export async function startAdminStandIn(options: AdminStandInOptions = {}): Prom
   });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const addShop = (dataset: ShopDataset, accessToken: string): ShopState => {
-    const shop = new ShopState(dataset, accessToken, bucket.maximumAvailable, now());
+  const addShop = (dataset: ShopDataset, accessToken: string, limits: BucketOptions = defaultLimits): ShopState => {
+    const shop = new ShopState(dataset, accessToken, limits, now());
     byToken.set(accessToken, shop);
     byDomain.set(shop.domain, shop);
     return shop;
   };
-  for (const s of options.shops ?? []) addShop(s.dataset, s.accessToken);
+  for (const s of options.shops ?? []) addShop(s.dataset, s.accessToken, s.limits);
 
   return {
     url: origin,
+    apiVersions: SUPPORTED_VERSIONS,
     addShop,
     shop: getShop,
     subscriptions(domain, topic) {

@@ -1,6 +1,19 @@
-import type { DatasetCustomer, DatasetOrder, DatasetProduct } from "../dataset";
-import { bulkNode, findNode, normalizeNamespace, nowIso, r, type Ctx, type Resolver } from "./resolvers";
-import { gid, parseGid, type StoredDiscount, type StoredSegment } from "./store";
+import type { DatasetCustomer, DatasetProduct } from "../dataset";
+import {
+  applyDiscountInput,
+  discountGid,
+  discountNode,
+  discountStatus,
+  findDiscount,
+  INPUT_KEY,
+  NODE_FIELD,
+  type DiscountInput,
+  type DiscountKind,
+  type DiscountUserError,
+} from "./discounts";
+import { compareDigest, isKnownMetafieldType, normalizeNamespace, validKey, validMetafieldValue, validNamespace } from "./metafields";
+import { bulkNode, findNode, metafieldDefinitionNode, nowIso, ownedMetafieldResolvers, r, type Ctx, type Resolver, type ResolverMap } from "./resolvers";
+import { gid, parseGid, type StoredDiscount, type StoredMetafieldDefinition, type StoredSegment } from "./store";
 
 interface UserError {
   field: string[] | null;
@@ -11,47 +24,23 @@ interface UserError {
 
 const SUBSCRIPTION_URI = /^(https?:\/\/[^\s]+|pubsub:\/\/[^\s]+|arn:aws:events:[^\s]+)$/;
 
+/** Shopify's limit on metafieldsSet and on every input array. */
+const MAX_METAFIELDS_PER_CALL = 25;
+
 function segmentNode(s: StoredSegment) {
   return { ...s, id: gid("Segment", s.id) };
 }
 
-const SIMPLE_TYPES: Record<string, (v: string) => boolean> = {
-  single_line_text_field: (v) => !v.includes("\n"),
-  multi_line_text_field: () => true,
-  number_integer: (v) => /^-?\d+$/.test(v),
-  number_decimal: (v) => /^-?\d+(\.\d+)?$/.test(v),
-  boolean: (v) => v === "true" || v === "false",
-  date: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)),
-  date_time: (v) => !Number.isNaN(Date.parse(v)),
-  url: (v) => /^(https?|mailto|sms|tel):/.test(v),
-  color: (v) => /^#[0-9a-fA-F]{6}$/.test(v),
-  json: (v) => {
-    try {
-      JSON.parse(v);
-      return true;
-    } catch {
-      return false;
-    }
-  },
+/** Owner gid types metafieldsSet accepts, with the MetafieldOwnerType they store. */
+const OWNER_TYPES: Record<string, string> = {
+  Customer: "CUSTOMER",
+  Order: "ORDER",
+  Product: "PRODUCT",
+  Collection: "COLLECTION",
+  Shop: "SHOP",
+  DiscountAutomaticNode: "DISCOUNT",
+  DiscountCodeNode: "DISCOUNT",
 };
-
-/** Whether value is valid for a metafield type; list.X types hold a JSON array of X. */
-function validMetafieldValue(type: string, value: string): boolean {
-  if (type.startsWith("list.")) {
-    const inner = SIMPLE_TYPES[type.slice(5)];
-    if (!inner) return false;
-    try {
-      const parsed: unknown = JSON.parse(value);
-      return Array.isArray(parsed) && parsed.every((x) => inner(typeof x === "string" ? x : JSON.stringify(x)));
-    } catch {
-      return false;
-    }
-  }
-  const check = SIMPLE_TYPES[type];
-  return check ? check(value) : false;
-}
-
-const OWNER_TYPES: Record<string, string> = { Customer: "CUSTOMER", Order: "ORDER", Product: "PRODUCT", Shop: "SHOP" };
 
 interface MetafieldsSetInput {
   ownerId: string;
@@ -59,151 +48,144 @@ interface MetafieldsSetInput {
   key: string;
   type?: string | null;
   value: string;
+  /** absent: no check; null: the metafield must not exist yet; a digest: must match the stored value */
+  compareDigest?: string | null;
 }
 
-interface DiscountInput {
-  title?: string | null;
-  code?: string | null;
-  functionId?: string | null;
-  functionHandle?: string | null;
-  startsAt?: string | null;
-  endsAt?: string | null;
-  combinesWith?: { orderDiscounts?: boolean | null; productDiscounts?: boolean | null; shippingDiscounts?: boolean | null } | null;
-  discountClasses?: string[] | null;
-  context?: { all?: string | null; customerSegments?: { add?: string[] | null; remove?: string[] | null } | null } | null;
-  usageLimit?: number | null;
-  appliesOncePerCustomer?: boolean | null;
-}
+// ---------------------------------------------------------------------------------------------
+// discounts
 
-export function discountNode(d: StoredDiscount, ctx: Ctx) {
-  const now = ctx.env.now();
-  const status = Date.parse(d.startsAt) > now ? "SCHEDULED" : d.endsAt && Date.parse(d.endsAt) <= now ? "EXPIRED" : "ACTIVE";
-  const discountClass = d.discountClasses[0] ?? "ORDER";
-  const segments = d.segmentIds.flatMap((id) => {
-    const s = ctx.shop.segments.find((x) => gid("Segment", x.id) === id);
-    return s ? [segmentNode(s)] : [];
-  });
-  return {
-    ...d,
-    discountId: gid(d.kind === "automatic" ? "DiscountAutomaticNode" : "DiscountCodeNode", d.id),
-    status,
-    appDiscountType: { functionId: d.functionId, title: d.title, discountClass },
-    context: d.segmentIds.length ? { __typename: "DiscountCustomerSegments", segments } : { __typename: "DiscountBuyerSelectionAll", all: "ALL" },
-    codes: { nodes: d.code ? [{ id: gid("DiscountRedeemCode", d.id), code: d.code }] : [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } },
-  };
-}
-
-function applyDiscountInput(ctx: Ctx, d: StoredDiscount, input: DiscountInput, creating: boolean): UserError[] {
-  const errors: UserError[] = [];
-  const root = d.kind === "automatic" ? "automaticAppDiscount" : "codeAppDiscount";
-  if (input.title != null) d.title = input.title;
-  if (creating && !d.title) errors.push({ field: [root, "title"], message: "Title can't be blank", code: "BLANK" });
-  if (input.functionId != null || input.functionHandle != null) d.functionId = input.functionId ?? input.functionHandle ?? "";
-  if (creating && !d.functionId) errors.push({ field: [root, "functionId"], message: "Function id can't be blank", code: "MISSING_ARGUMENT" });
-  if (input.startsAt != null) d.startsAt = input.startsAt;
-  if (input.endsAt !== undefined) d.endsAt = input.endsAt;
-  if (d.endsAt && Date.parse(d.endsAt) <= Date.parse(d.startsAt)) errors.push({ field: [root, "endsAt"], message: "Ends at needs to be after starts_at", code: "INVALID" });
-  if (input.discountClasses) d.discountClasses = input.discountClasses;
-  if (input.combinesWith) {
-    d.combinesWith = {
-      orderDiscounts: input.combinesWith.orderDiscounts ?? d.combinesWith.orderDiscounts,
-      productDiscounts: input.combinesWith.productDiscounts ?? d.combinesWith.productDiscounts,
-      shippingDiscounts: input.combinesWith.shippingDiscounts ?? d.combinesWith.shippingDiscounts,
-    };
-  }
-  if (input.context?.all) d.segmentIds = [];
-  const seg = input.context?.customerSegments;
-  if (seg) {
-    for (const id of seg.add ?? []) {
-      if (!ctx.shop.segments.some((s) => gid("Segment", s.id) === id)) {
-        errors.push({ field: [root, "context", "customerSegments", "add"], message: `Segment ${id} does not exist`, code: "INVALID" });
-      } else if (!d.segmentIds.includes(id)) d.segmentIds.push(id);
-    }
-    d.segmentIds = d.segmentIds.filter((id) => !(seg.remove ?? []).includes(id));
-  }
-  if (d.kind === "code") {
-    if (input.code != null) d.code = input.code;
-    if (!d.code) errors.push({ field: [root, "code"], message: "Code can't be blank", code: "BLANK" });
-    else if (ctx.shop.discounts.some((o) => o !== d && o.code?.toLowerCase() === d.code?.toLowerCase())) {
-      errors.push({ field: [root, "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" });
-    }
-    if (input.usageLimit !== undefined) d.usageLimit = input.usageLimit;
-    if (input.appliesOncePerCustomer != null) d.appliesOncePerCustomer = input.appliesOncePerCustomer;
-  }
-  d.updatedAt = nowIso(ctx);
-  return errors;
-}
-
-function discountCreate(kind: StoredDiscount["kind"]): Resolver {
-  return r<unknown, { automaticAppDiscount?: DiscountInput; codeAppDiscount?: DiscountInput }>((_s, args, ctx) => {
-    const input = (kind === "automatic" ? args.automaticAppDiscount : args.codeAppDiscount) ?? {};
+function discountCreate(kind: DiscountKind): Resolver {
+  return r<unknown, Record<string, DiscountInput | undefined>>((_s, args, ctx) => {
+    const input = args[INPUT_KEY[kind]] ?? {};
     const at = nowIso(ctx);
-    const d: StoredDiscount = {
+    const draft: StoredDiscount = {
       id: ctx.shop.newId(),
       kind,
       title: "",
       code: null,
       functionId: "",
+      functionHandle: null,
       startsAt: at,
       endsAt: null,
-      discountClasses: [],
+      discountClasses: ["ORDER"],
       combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: false },
       segmentIds: [],
+      customerIds: [],
       usageLimit: null,
       appliesOncePerCustomer: false,
       createdAt: at,
       updatedAt: at,
     };
-    const userErrors = applyDiscountInput(ctx, d, input, true);
-    if (userErrors.length === 0) ctx.shop.discounts.push(d);
-    const node = userErrors.length === 0 ? discountNode(d, ctx) : null;
-    return kind === "automatic" ? { automaticAppDiscount: node, userErrors } : { codeAppDiscount: node, userErrors };
+    const { errors, metafields } = applyDiscountInput(ctx, draft, input, true);
+    if (errors.length > 0) return { [INPUT_KEY[kind]]: null, userErrors: errors };
+    ctx.shop.discounts.push(draft);
+    for (const m of metafields) ctx.shop.addMetafield(discountGid(draft), "DISCOUNT", m.namespace, m.key, m.type, m.value, at);
+    return { [INPUT_KEY[kind]]: discountNode(draft, ctx)[NODE_FIELD[kind]], userErrors: [] };
   });
 }
 
-function discountUpdate(kind: StoredDiscount["kind"]): Resolver {
-  return r<unknown, { id: string; automaticAppDiscount?: DiscountInput; codeAppDiscount?: DiscountInput }>((_s, args, ctx) => {
-    const type = kind === "automatic" ? "DiscountAutomaticNode" : "DiscountCodeNode";
-    const existing = ctx.shop.discounts.find((d) => d.kind === kind && gid(type, d.id) === args.id);
-    const payloadKey = kind === "automatic" ? "automaticAppDiscount" : "codeAppDiscount";
-    if (!existing) return { [payloadKey]: null, userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }] };
+function discountUpdate(kind: DiscountKind): Resolver {
+  return r<unknown, { id: string } & Record<string, DiscountInput | string | undefined>>((_s, args, ctx) => {
+    const existing = findDiscount(ctx.shop, kind, args.id);
+    if (!existing) return { [INPUT_KEY[kind]]: null, userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }] };
+    const input = args[INPUT_KEY[kind]];
     const draft = structuredClone(existing);
-    const userErrors = applyDiscountInput(ctx, draft, (kind === "automatic" ? args.automaticAppDiscount : args.codeAppDiscount) ?? {}, false);
-    if (userErrors.length === 0) Object.assign(existing, draft);
-    return { [payloadKey]: userErrors.length === 0 ? discountNode(existing, ctx) : null, userErrors };
+    const { errors, metafields } = applyDiscountInput(ctx, draft, typeof input === "object" ? input : {}, false);
+    if (errors.length > 0) return { [INPUT_KEY[kind]]: null, userErrors: errors };
+    Object.assign(existing, draft);
+    for (const m of metafields) ctx.shop.addMetafield(discountGid(existing), "DISCOUNT", m.namespace, m.key, m.type, m.value, existing.updatedAt);
+    return { [INPUT_KEY[kind]]: discountNode(existing, ctx)[NODE_FIELD[kind]], userErrors: [] };
   });
 }
 
-function discountDelete(kind: StoredDiscount["kind"]): Resolver {
+function discountDelete(kind: DiscountKind): Resolver {
   return r<unknown, { id: string }>((_s, { id }, ctx) => {
-    const type = kind === "automatic" ? "DiscountAutomaticNode" : "DiscountCodeNode";
     const key = kind === "automatic" ? "deletedAutomaticDiscountId" : "deletedCodeDiscountId";
-    const index = ctx.shop.discounts.findIndex((d) => d.kind === kind && gid(type, d.id) === id);
-    if (index < 0) return { [key]: null, userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }] };
-    ctx.shop.discounts.splice(index, 1);
+    const found = findDiscount(ctx.shop, kind, id);
+    if (!found) return { [key]: null, userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }] };
+    ctx.shop.discounts.splice(ctx.shop.discounts.indexOf(found), 1);
+    ctx.shop.metafields.delete(discountGid(found));
     return { [key]: id, userErrors: [] };
   });
 }
 
-function taggable(ctx: Ctx, id: string): DatasetCustomer | DatasetOrder | DatasetProduct | null {
+/**
+ * Activation as the admin does it: an expired discount loses its end date, a scheduled one starts
+ * now; deactivation ends it now. Both answer with the discount node.
+ */
+function discountActivation(kind: DiscountKind, activate: boolean): Resolver {
+  return r<unknown, { id: string }>((_s, { id }, ctx) => {
+    const key = kind === "automatic" ? "automaticDiscountNode" : "codeDiscountNode";
+    const found = findDiscount(ctx.shop, kind, id);
+    if (!found) return { [key]: null, userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }] };
+    const at = nowIso(ctx);
+    const status = discountStatus(found, ctx.env.now());
+    if (activate && status === "EXPIRED") found.endsAt = null;
+    if (activate && status === "SCHEDULED") found.startsAt = at;
+    if (!activate && status !== "EXPIRED") {
+      // a scheduled discount ends before it starts: move its start back so endsAt stays after it
+      if (status === "SCHEDULED") found.startsAt = at;
+      found.endsAt = at;
+    }
+    found.updatedAt = at;
+    return { [key]: discountNode(found, ctx), userErrors: [] satisfies DiscountUserError[] };
+  });
+}
+
+/** Resolvers for the discount node types and their root lookups (attached by executor.ts). */
+export const discountNodeResolvers: ResolverMap = {
+  QueryRoot: {
+    automaticDiscountNode: r<unknown, { id: string }>((_s, { id }, ctx) => {
+      const d = findDiscount(ctx.shop, "automatic", id);
+      return d ? discountNode(d, ctx) : null;
+    }),
+    codeDiscountNode: r<unknown, { id: string }>((_s, { id }, ctx) => {
+      const d = findDiscount(ctx.shop, "code", id);
+      return d ? discountNode(d, ctx) : null;
+    }),
+  },
+  DiscountAutomaticNode: ownedMetafieldResolvers<{ id: string }>((n) => n.id),
+  DiscountCodeNode: ownedMetafieldResolvers<{ id: string }>((n) => n.id),
+};
+
+// ---------------------------------------------------------------------------------------------
+// tags
+
+function taggable(ctx: Ctx, id: string): { record: DatasetCustomer | DatasetProduct; topic: string } | null {
   const parsed = parseGid(id);
-  if (parsed?.type === "Customer") return ctx.shop.customers.get(parsed.id) ?? null;
-  if (parsed?.type === "Product") return ctx.shop.products.get(parsed.id) ?? null;
+  const customer = parsed?.type === "Customer" ? ctx.shop.customers.get(parsed.id) : undefined;
+  if (customer) return { record: customer, topic: "customers/update" };
+  const product = parsed?.type === "Product" ? ctx.shop.products.get(parsed.id) : undefined;
+  if (product) return { record: product, topic: "products/update" };
   return null;
 }
 
 function tagsChange(add: boolean): Resolver {
   return r<unknown, { id: string; tags: string[] }>((_s, { id, tags }, ctx) => {
     const target = taggable(ctx, id);
-    if (!target || !("tags" in target)) return { node: null, userErrors: [{ field: ["id"], message: "Resource does not exist" }] };
+    if (!target) return { node: null, userErrors: [{ field: ["id"], message: "Resource does not exist" }] };
     // Shopify splits comma-separated tags and trims them
     const list = tags.flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
-    const before = target.tags.join(",");
-    target.tags = add ? [...new Set([...target.tags, ...list])] : target.tags.filter((t) => !list.includes(t));
-    if (target.tags.join(",") !== before) target.updatedAt = nowIso(ctx);
+    const tooLong = list.find((t) => t.length > 255);
+    if (tooLong !== undefined) return { node: null, userErrors: [{ field: ["tags"], message: `Tag '${tooLong.slice(0, 20)}…' is too long (maximum is 255 characters)` }] };
+    const { record } = target;
+    const before = record.tags.join(",");
+    const lower = new Set(list.map((t) => t.toLowerCase()));
+    // tags compare without case in Shopify; the first spelling stays
+    record.tags = add
+      ? [...record.tags, ...list.filter((t, i) => !record.tags.some((x) => x.toLowerCase() === t.toLowerCase()) && list.findIndex((y) => y.toLowerCase() === t.toLowerCase()) === i)]
+      : record.tags.filter((t) => !lower.has(t.toLowerCase()));
+    if (record.tags.join(",") !== before) {
+      record.updatedAt = nowIso(ctx);
+      // Shopify sends the update webhook for the app's own change too, with the record as it is now
+      ctx.env.onChange(ctx.shop, target.topic, { ...structuredClone(record), admin_graphql_api_id: id });
+    }
     return { node: findNode(ctx, id), userErrors: [] };
   });
 }
+
+// ---------------------------------------------------------------------------------------------
 
 export const mutationResolvers: Record<string, Resolver> = {
   webhookSubscriptionCreate: r<unknown, { topic: string; webhookSubscription: { uri?: string | null; callbackUrl?: string | null; format?: "JSON" | "XML" | null; includeFields?: string[] | null; filter?: string | null } }>(
@@ -227,8 +209,8 @@ export const mutationResolvers: Record<string, Resolver> = {
     ctx.shop.subscriptions.splice(index, 1);
     return { deletedWebhookSubscriptionId: id, userErrors: [] };
   }),
-  bulkOperationRunQuery: r<unknown, { query: string; groupObjects?: boolean | null }>((_s, args, ctx) => {
-    const { operation, userErrors } = ctx.env.bulk.run(ctx.shop, args.query, args.groupObjects ?? false);
+  bulkOperationRunQuery: r<unknown, { query: string; groupObjects: boolean }>((_s, args, ctx) => {
+    const { operation, userErrors } = ctx.env.bulk.run(ctx.shop, args.query, args.groupObjects, ctx.version);
     return { bulkOperation: operation ? bulkNode(operation) : null, userErrors };
   }),
   bulkOperationCancel: r<unknown, { id: string }>((_s, { id }, ctx) => {
@@ -237,63 +219,54 @@ export const mutationResolvers: Record<string, Resolver> = {
   }),
 
   metafieldsSet: r<unknown, { metafields: MetafieldsSetInput[] }>((_s, { metafields }, ctx) => {
-    const userErrors: UserError[] = [];
-    if (metafields.length > 25) {
-      userErrors.push({ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO", elementIndex: null });
-      return { metafields: null, userErrors };
+    if (metafields.length > MAX_METAFIELDS_PER_CALL) {
+      return { metafields: null, userErrors: [{ field: ["metafields"], message: `Exceeded the maximum metafields input limit of ${MAX_METAFIELDS_PER_CALL}.`, code: "LESS_THAN_OR_EQUAL_TO", elementIndex: null }] };
     }
+    const userErrors: UserError[] = [];
+    const planned: { ownerId: string; ownerType: string; namespace: string; key: string; type: string; value: string }[] = [];
     metafields.forEach((m, i) => {
+      const fail = (field: string, message: string, code: string) => userErrors.push({ field: ["metafields", String(i), field], message, code, elementIndex: null });
       const parsed = parseGid(m.ownerId);
       const ownerType = parsed ? OWNER_TYPES[parsed.type] : undefined;
-      const exists = parsed && findNode(ctx, m.ownerId) !== null;
-      if (!ownerType || !exists) {
-        userErrors.push({ field: ["metafields", String(i), "ownerId"], message: "Owner does not exist.", code: "INVALID", elementIndex: null });
-        return;
-      }
+      if (!ownerType || findNode(ctx, m.ownerId) === null) return fail("ownerId", "Owner does not exist.", "INVALID");
       const namespace = normalizeNamespace(m.namespace, ctx.env.appId);
+      if (!validNamespace(namespace)) return fail("namespace", "Namespace is too short (minimum is 3 characters)", "TOO_SHORT");
+      if (!validKey(m.key)) return fail("key", "Key is invalid.", "INVALID");
       const existing = ctx.shop.metafields.get(m.ownerId)?.find((x) => x.namespace === namespace && x.key === m.key);
       const definition = ctx.shop.metafieldDefinitions.find((d) => d.ownerType === ownerType && d.namespace === namespace && d.key === m.key);
       const type = m.type ?? definition?.type ?? existing?.type;
-      if (!type) {
-        userErrors.push({ field: ["metafields", String(i), "type"], message: "Type can't be blank.", code: "BLANK", elementIndex: null });
-        return;
+      if (!type) return fail("type", "Type can't be blank.", "BLANK");
+      if (!isKnownMetafieldType(type)) return fail("type", `Type '${type}' is not a valid type.`, "INCLUSION");
+      if (definition && definition.type !== type) return fail("type", `Type must be ${definition.type}.`, "INVALID_TYPE");
+      if (!validMetafieldValue(type, m.value)) return fail("value", `Value is invalid for type ${type}.`, "INVALID_VALUE");
+      if (m.compareDigest !== undefined && (m.compareDigest === null ? existing !== undefined : existing === undefined || compareDigest(existing.value) !== m.compareDigest)) {
+        return fail("compareDigest", "The resource has been updated since it was loaded. Try again with an updated `compareDigest` value.", "INVALID_COMPARE_DIGEST");
       }
-      if (m.key.length < 2 || m.key.length > 64 || !/^[\w-]+$/.test(m.key)) {
-        userErrors.push({ field: ["metafields", String(i), "key"], message: "Key is invalid.", code: "INVALID", elementIndex: null });
-        return;
-      }
-      if (definition && definition.type !== type) {
-        userErrors.push({ field: ["metafields", String(i), "type"], message: `Type must be ${definition.type}.`, code: "INVALID_TYPE", elementIndex: null });
-        return;
-      }
-      if (!validMetafieldValue(type, m.value)) {
-        userErrors.push({ field: ["metafields", String(i), "value"], message: `Value is invalid for type ${type}.`, code: "INVALID_VALUE", elementIndex: null });
-      }
+      planned.push({ ownerId: m.ownerId, ownerType, namespace, key: m.key, type, value: m.value });
     });
     // all-or-nothing, like Shopify
     if (userErrors.length) return { metafields: null, userErrors };
     const at = nowIso(ctx);
-    const written = metafields.map((m) => {
-      const parsed = parseGid(m.ownerId);
-      const ownerType = (parsed && OWNER_TYPES[parsed.type]) ?? "CUSTOMER";
-      const namespace = normalizeNamespace(m.namespace, ctx.env.appId);
-      const existing = ctx.shop.metafields.get(m.ownerId)?.find((x) => x.namespace === namespace && x.key === m.key);
-      const definition = ctx.shop.metafieldDefinitions.find((d) => d.ownerType === ownerType && d.namespace === namespace && d.key === m.key);
-      const type = m.type ?? definition?.type ?? existing?.type ?? "single_line_text_field";
-      return ctx.shop.addMetafield(m.ownerId, ownerType, namespace, m.key, type, m.value, at);
-    });
+    const written = planned.map((m) => ctx.shop.addMetafield(m.ownerId, m.ownerType, m.namespace, m.key, m.type, m.value, at));
     return { metafields: written, userErrors: [] };
   }),
 
-  metafieldDefinitionCreate: r<unknown, { definition: { name: string; namespace?: string | null; key: string; description?: string | null; type: string; ownerType: string; access?: { admin?: string | null; storefront?: string | null } | null } }>(
+  metafieldDefinitionCreate: r<unknown, { definition: { name: string; namespace?: string | null; key: string; description?: string | null; type: string; ownerType: string; access?: { admin?: string | null; storefront?: string | null; customerAccount?: string | null } | null } }>(
     (_s, { definition: d }, ctx) => {
+      const fail = (field: string, message: string, code: string) => ({ createdDefinition: null, userErrors: [{ field: ["definition", field], message, code }] });
       const namespace = normalizeNamespace(d.namespace, ctx.env.appId);
+      if (!d.name.trim()) return fail("name", "Name can't be blank", "BLANK");
+      if (!validNamespace(namespace)) return fail("namespace", "Namespace is too short (minimum is 3 characters)", "TOO_SHORT");
+      if (!validKey(d.key)) return fail("key", "Key is invalid.", "INVALID");
+      if (!isKnownMetafieldType(d.type)) return fail("type", "Type name is not included in the list", "INCLUSION");
       if (ctx.shop.metafieldDefinitions.some((x) => x.ownerType === d.ownerType && x.namespace === namespace && x.key === d.key)) {
-        return { createdDefinition: null, userErrors: [{ field: ["definition", "key"], message: "Key is in use for Customer metafields on the 'namespace' namespace.", code: "TAKEN" }] };
+        return fail("key", `Key is in use for ${d.ownerType.toLowerCase()} metafields on the '${namespace}' namespace.`, "TAKEN");
       }
-      const knownType = d.type.startsWith("list.") ? d.type.slice(5) in SIMPLE_TYPES : d.type in SIMPLE_TYPES;
-      if (!knownType) return { createdDefinition: null, userErrors: [{ field: ["definition", "type"], message: "Type name is not included in the list", code: "INCLUSION" }] };
-      const stored = {
+      // admin access is only settable on app-reserved namespaces
+      if (d.access?.admin != null && !namespace.startsWith(`app--${ctx.env.appId}`)) {
+        return fail("access", "Setting access controls on a definition under this namespace is not permitted.", "ADMIN_ACCESS_INPUT_NOT_ALLOWED");
+      }
+      const stored: StoredMetafieldDefinition = {
         id: ctx.shop.newId(),
         name: d.name,
         namespace,
@@ -301,10 +274,14 @@ export const mutationResolvers: Record<string, Resolver> = {
         description: d.description ?? null,
         type: d.type,
         ownerType: d.ownerType,
-        access: { admin: d.access?.admin ?? "MERCHANT_READ_WRITE", storefront: d.access?.storefront ?? "NONE" },
+        access: {
+          admin: d.access?.admin ?? (namespace.startsWith("app--") ? "MERCHANT_READ" : "PUBLIC_READ_WRITE"),
+          storefront: d.access?.storefront ?? "NONE",
+          customerAccount: d.access?.customerAccount ?? "NONE",
+        },
       };
       ctx.shop.metafieldDefinitions.push(stored);
-      return { createdDefinition: { ...stored, id: gid("MetafieldDefinition", stored.id), type: { name: stored.type, category: "TEXT" } }, userErrors: [] };
+      return { createdDefinition: metafieldDefinitionNode(stored), userErrors: [] };
     },
   ),
 
@@ -347,4 +324,8 @@ export const mutationResolvers: Record<string, Resolver> = {
   discountCodeAppUpdate: discountUpdate("code"),
   discountAutomaticDelete: discountDelete("automatic"),
   discountCodeDelete: discountDelete("code"),
+  discountAutomaticActivate: discountActivation("automatic", true),
+  discountAutomaticDeactivate: discountActivation("automatic", false),
+  discountCodeActivate: discountActivation("code", true),
+  discountCodeDeactivate: discountActivation("code", false),
 };

@@ -2,24 +2,32 @@ import { GraphQLError } from "graphql";
 
 /**
  * Shopify's search syntax, the subset the app uses: `field:value`, comparators (`:>`, `:>=`, `:<`,
- * `:<=`), quoted values, a trailing `*` for prefix match, `-`/`NOT` negation, implicit AND between
- * terms and `OR` between groups. Fields the resource doesn't know are ignored, as Shopify does.
+ * `:<=`), quoted values, a trailing `*` for prefix match, `field:*` for presence, `-`/`NOT`
+ * negation, implicit or explicit AND, `OR`, and parentheses. Fields the resource doesn't know are
+ * ignored, as Shopify does.
  */
 export type FieldValue = string | number | boolean | null | readonly string[];
 export type FieldKind = "date" | "number" | "string" | "list" | "boolean";
 export type SearchFields<T> = Record<string, { kind: FieldKind; get: (item: T) => FieldValue }>;
 
 interface Term {
-  negate: boolean;
   field: string | null;
   op: ":" | ">" | ">=" | "<" | "<=";
   value: string;
 }
 
+/** A parsed search: terms joined by AND / OR, negated with NOT or `-`, grouped by parentheses. */
+type Expr = { kind: "term"; term: Term } | { kind: "and" | "or"; items: Expr[] } | { kind: "not"; expr: Expr };
+
+/** Words, quoted phrases and parentheses (outside quotes) as separate tokens. */
 function tokenize(input: string): string[] {
   const tokens: string[] = [];
   let current = "";
   let quote: string | null = null;
+  const flush = () => {
+    if (current) tokens.push(current);
+    current = "";
+  };
   for (const ch of input) {
     if (quote) {
       current += ch;
@@ -27,12 +35,18 @@ function tokenize(input: string): string[] {
     } else if (ch === "'" || ch === '"') {
       quote = ch;
       current += ch;
-    } else if (/\s/.test(ch)) {
-      if (current) tokens.push(current);
+    } else if (/\s/.test(ch)) flush();
+    else if (ch === "(" && current === "") tokens.push("(");
+    else if (ch === "(" && current === "-") {
+      // "-(" negates a group, like NOT (
       current = "";
+      tokens.push("NOT", "(");
+    } else if (ch === ")") {
+      flush();
+      tokens.push(")");
     } else current += ch;
   }
-  if (current) tokens.push(current);
+  flush();
   return tokens;
 }
 
@@ -41,36 +55,80 @@ function unquote(v: string): string {
   return v;
 }
 
-function parseTerm(token: string, negate: boolean): Term {
+function parseTerm(token: string): Expr {
   let t = token;
-  if (t.startsWith("-")) {
-    negate = !negate;
+  let negate = false;
+  if (t.startsWith("-") && t.length > 1) {
+    negate = true;
     t = t.slice(1);
   }
   const m = /^([A-Za-z_][\w.]*):(>=|<=|>|<)?(.*)$/s.exec(t);
-  if (!m?.[1]) return { negate, field: null, op: ":", value: unquote(t) };
-  const op = (m[2] ?? ":") as Term["op"];
-  return { negate, field: m[1].toLowerCase(), op, value: unquote(m[3] ?? "") };
+  const term: Term = m?.[1] ? { field: m[1].toLowerCase(), op: (m[2] ?? ":") as Term["op"], value: unquote(m[3] ?? "") } : { field: null, op: ":", value: unquote(t) };
+  const expr: Expr = { kind: "term", term };
+  return negate ? { kind: "not", expr } : expr;
 }
 
-/** OR-groups of AND-ed terms. */
-function parse(query: string): Term[][] {
-  const groups: Term[][] = [[]];
-  let negateNext = false;
-  for (const token of tokenize(query)) {
-    if (token === "AND") continue;
-    if (token === "OR") {
-      groups.push([]);
-      continue;
+/**
+ * query   := or
+ * or      := and ("OR" and)*
+ * and     := unary (("AND")? unary)*
+ * unary   := ("NOT")? primary
+ * primary := "(" or ")" | term
+ * AND binds tighter than OR; a stray parenthesis or connective is ignored, as Shopify ignores what it can't read.
+ */
+function parse(query: string): Expr | null {
+  const tokens = tokenize(query);
+  let pos = 0;
+  const peek = () => tokens[pos];
+  const parseOr = (): Expr | null => {
+    const items: Expr[] = [];
+    for (;;) {
+      const item = parseAnd();
+      if (item) items.push(item);
+      if (peek() !== "OR") break;
+      pos++;
     }
-    if (token === "NOT") {
-      negateNext = true;
-      continue;
+    return items.length === 0 ? null : items.length === 1 ? (items[0] ?? null) : { kind: "or", items };
+  };
+  const parseAnd = (): Expr | null => {
+    const items: Expr[] = [];
+    for (;;) {
+      const token = peek();
+      if (token === undefined || token === ")" || token === "OR") break;
+      if (token === "AND") {
+        pos++;
+        continue;
+      }
+      const item = parseUnary();
+      if (item) items.push(item);
     }
-    groups[groups.length - 1]?.push(parseTerm(token, negateNext));
-    negateNext = false;
+    return items.length === 0 ? null : items.length === 1 ? (items[0] ?? null) : { kind: "and", items };
+  };
+  const parseUnary = (): Expr | null => {
+    if (peek() === "NOT") {
+      pos++;
+      const inner = parseUnary();
+      return inner ? { kind: "not", expr: inner } : null;
+    }
+    const token = peek();
+    pos++;
+    if (token === "(") {
+      const inner = parseOr();
+      if (peek() === ")") pos++;
+      return inner;
+    }
+    return token === undefined || token === ")" ? null : parseTerm(token);
+  };
+  const expr = parseOr();
+  // unbalanced ")" stops the grammar early; read on so the rest still counts (implicit AND)
+  const rest: Expr[] = [];
+  while (pos < tokens.length) {
+    pos++;
+    const more = parseOr();
+    if (more) rest.push(more);
   }
-  return groups.filter((g) => g.length > 0);
+  if (rest.length === 0) return expr;
+  return { kind: "and", items: [...(expr ? [expr] : []), ...rest] };
 }
 
 function compare(a: number, op: Term["op"], b: number): boolean {
@@ -99,7 +157,7 @@ function matchTerm<T>(item: T, term: Term, fields: SearchFields<T>, freeText: (i
   const field = fields[term.field];
   if (!field) return true; // unknown fields are ignored, like Shopify (which adds a search warning)
   const actual = field.get(item);
-  if (term.value === "*") return actual !== null && actual !== "";
+  if (term.value === "*") return actual !== null && actual !== "" && !(Array.isArray(actual) && actual.length === 0);
   switch (field.kind) {
     case "date": {
       const expected = Date.parse(term.value);
@@ -120,12 +178,25 @@ function matchTerm<T>(item: T, term: Term, fields: SearchFields<T>, freeText: (i
   }
 }
 
+function evaluate<T>(item: T, expr: Expr, fields: SearchFields<T>, freeText: (item: T) => string): boolean {
+  switch (expr.kind) {
+    case "term":
+      return matchTerm(item, expr.term, fields, freeText);
+    case "not":
+      return !evaluate(item, expr.expr, fields, freeText);
+    case "and":
+      return expr.items.every((e) => evaluate(item, e, fields, freeText));
+    case "or":
+      return expr.items.some((e) => evaluate(item, e, fields, freeText));
+  }
+}
+
 export function search<T>(items: Iterable<T>, query: string | null | undefined, fields: SearchFields<T>, freeText: (item: T) => string): T[] {
   const all = [...items];
   if (!query?.trim()) return all;
-  const groups = parse(query);
-  if (groups.length === 0) return all;
-  return all.filter((item) => groups.some((g) => g.every((t) => matchTerm(item, t, fields, freeText) !== t.negate)));
+  const expr = parse(query);
+  if (!expr) return all;
+  return all.filter((item) => evaluate(item, expr, fields, freeText));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,15 +291,25 @@ export function paginate<T>(all: readonly T[], args: ConnectionArgs, options: Pa
     if (args.last != null) start = Math.max(start, end - args.last);
   }
   const slice = keyed.slice(start, end);
-  const edges = slice.map(({ item, key }) => ({ cursor: encodeCursor(key), node: item }));
+  // cursors are encoded only when read: bulk exports and `nodes` selections never ask for them
+  const edges = slice.map(({ item, key }) => ({
+    node: item,
+    get cursor() {
+      return encodeCursor(key);
+    },
+  }));
   return {
     edges,
     nodes: slice.map((s) => s.item),
     pageInfo: {
       hasNextPage: end < keyed.length,
       hasPreviousPage: start > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
     },
   };
 }

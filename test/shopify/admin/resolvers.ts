@@ -1,22 +1,32 @@
 import { GraphQLError, type GraphQLFieldResolver } from "graphql";
 import type { DatasetAddress, DatasetCollection, DatasetCustomer, DatasetLineItem, DatasetOrder, DatasetProduct, DatasetRefund, DatasetVariant } from "../dataset";
+import { discountNode, findDiscount, type DiscountFunction } from "./discounts";
+import { compareDigest, jsonValue, normalizeNamespace } from "./metafields";
 import { paginate, search, type ConnectionArgs, type SearchFields } from "./query";
-import { gid, parseGid, requireGid, type ShopState, type StoredBulkOperation, type StoredMetafield, type StoredSubscription } from "./store";
+import { gid, parseGid, requireGid, type ShopState, type StoredBulkOperation, type StoredMetafield, type StoredMetafieldDefinition, type StoredSubscription } from "./store";
 
 /** What the stand-in's resolvers need besides the shop: the clock, the app identity, bulk ops. */
 export interface Env {
   now: () => number;
+  /** numeric app id behind `$app` namespaces */
   appId: string;
+  /** the app's client id (AppDiscountType.appKey) */
+  apiKey: string;
+  /** released discount Functions; undefined accepts any function id or handle */
+  discountFunctions: readonly DiscountFunction[] | undefined;
   bulk: {
-    run(shop: ShopState, query: string, groupObjects: boolean): { operation: StoredBulkOperation | null; userErrors: { field: string[] | null; message: string; code: string | null }[] };
+    run(shop: ShopState, query: string, groupObjects: boolean, version: string): { operation: StoredBulkOperation | null; userErrors: { field: string[] | null; message: string; code: string | null }[] };
     cancel(shop: ShopState, id: string): { operation: StoredBulkOperation | null; userErrors: { field: string[] | null; message: string }[] };
   };
+  /** reports a change the app's own call caused (tagsAdd → customers/update); never throws into the call */
   onChange: (shop: ShopState, topic: string, resource: unknown) => void;
 }
 
 export interface Ctx {
   shop: ShopState;
   env: Env;
+  /** the API version in the request path */
+  version: string;
   /** Set while a bulk operation runs a chunk: the root connection serves these, nested ones are unbounded. */
   bulkRoot?: readonly unknown[];
 }
@@ -48,13 +58,6 @@ export function moneyBag(amount: string, currencyCode: string) {
 
 export function nowIso(ctx: Ctx): string {
   return new Date(ctx.env.now()).toISOString();
-}
-
-/** `$app` is the app-reserved namespace; Shopify stores it as app--<app id>. */
-export function normalizeNamespace(namespace: string | null | undefined, appId: string): string {
-  if (namespace == null || namespace === "$app") return `app--${appId}`;
-  if (namespace.startsWith("$app:")) return `app--${appId}--${namespace.slice(5)}`;
-  return namespace;
 }
 
 function refunded(order: DatasetOrder): number {
@@ -180,17 +183,42 @@ function metafieldsOf(ctx: Ctx, ownerGid: string): StoredMetafield[] {
   return ctx.shop.metafields.get(ownerGid) ?? [];
 }
 
-export function jsonValue(type: string, value: string): unknown {
-  if (type === "json" || type.startsWith("list.")) {
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  }
-  if (type === "number_integer" || type === "number_decimal") return Number(value);
-  if (type === "boolean") return value === "true";
-  return value;
+/** "$app.segments" → "app--<id>.segments", as the `keys` argument resolves the reserved prefix. */
+function resolveKey(key: string, appId: string): string {
+  const dot = key.lastIndexOf(".");
+  return dot < 0 ? key : `${normalizeNamespace(key.slice(0, dot), appId)}${key.slice(dot)}`;
+}
+
+/** `metafield(namespace, key)` and `metafields(...)` for any owner (HasMetafields in Shopify's schema). */
+export function ownedMetafieldResolvers<S>(ownerGid: (source: S) => string): Record<string, Resolver> {
+  return {
+    metafield: r<S, { namespace?: string | null; key: string }>((owner, args, ctx) => {
+      const ns = normalizeNamespace(args.namespace, ctx.env.appId);
+      return metafieldsOf(ctx, ownerGid(owner)).find((m) => m.namespace === ns && m.key === args.key) ?? null;
+    }),
+    metafields: r<S, ConnectionArgs & { namespace?: string | null; keys?: string[] | null }>((owner, args, ctx) => {
+      const ns = args.namespace == null ? null : normalizeNamespace(args.namespace, ctx.env.appId);
+      const keys = args.keys?.length ? new Set(args.keys.map((k) => resolveKey(k, ctx.env.appId))) : null;
+      const list = metafieldsOf(ctx, ownerGid(owner)).filter((m) => (ns === null || m.namespace === ns) && (keys === null || keys.has(`${m.namespace}.${m.key}`)));
+      return nestedConnection(ctx, list, args, (m) => String(m.id));
+    }),
+  };
+}
+
+/** MetafieldDefinitionType.category as Shopify groups the basic types. */
+function typeCategory(type: string): string {
+  const base = type.replace(/^list\./, "");
+  if (base.startsWith("number_")) return "NUMBER";
+  if (base.startsWith("date")) return "DATE_TIME";
+  if (base === "boolean") return "TRUE_FALSE";
+  if (base === "json") return "JSON";
+  if (base === "url") return "URL";
+  if (base === "color") return "COLOR";
+  return "TEXT";
+}
+
+export function metafieldDefinitionNode(d: StoredMetafieldDefinition) {
+  return { ...d, id: gid("MetafieldDefinition", d.id), type: { name: d.type, category: typeCategory(d.type) } };
 }
 
 function subscriptionNode(s: StoredSubscription) {
@@ -204,6 +232,41 @@ export function bulkNode(op: StoredBulkOperation) {
     objectCount: String(op.objectCount),
     rootObjectCount: String(op.rootObjectCount),
     fileSize: op.fileSize === null ? null : String(op.fileSize),
+  };
+}
+
+/** The time zone's abbreviation as Shopify shows it ("CET", "EST"), from the IANA name. */
+function timezoneAbbreviation(ianaTimezone: string, at: Date): string {
+  const short = (locale: string) =>
+    new Intl.DateTimeFormat(locale, { timeZone: ianaTimezone, timeZoneName: "short" }).formatToParts(at).find((p) => p.type === "timeZoneName")?.value;
+  try {
+    // en-US names American zones ("EST"), en-GB European ones ("CET"); either may fall back to "GMT+1"
+    const us = short("en-US");
+    return us && !us.startsWith("GMT") ? us : (short("en-GB") ?? us ?? "UTC");
+  } catch {
+    return "UTC";
+  }
+}
+
+function shopNode(shop: ShopState) {
+  const info = shop.data.shop;
+  return {
+    id: gid("Shop", shop.numericId),
+    name: info.name,
+    email: info.email,
+    contactEmail: info.email,
+    myshopifyDomain: info.myshopifyDomain,
+    url: `https://${info.myshopifyDomain}`,
+    currencyCode: info.currencyCode,
+    ianaTimezone: info.ianaTimezone,
+    timezoneAbbreviation: timezoneAbbreviation(info.ianaTimezone, new Date(info.createdAt)),
+    createdAt: info.createdAt,
+    plan: {
+      displayName: info.planName,
+      publicDisplayName: info.planName,
+      partnerDevelopment: /development|partner/i.test(info.planName),
+      shopifyPlus: /plus/i.test(info.planName),
+    },
   };
 }
 
@@ -234,6 +297,16 @@ export function findNode(ctx: Ctx, id: string): { __typename: string } | null {
       const s = shop.segments.find((x) => String(x.id) === parsed.id);
       return s ? tag("Segment", { ...s, id: gid("Segment", s.id) }) : null;
     }
+    case "Shop":
+      return parsed.id === shop.numericId ? tag("Shop", shopNode(shop)) : null;
+    case "DiscountAutomaticNode": {
+      const d = findDiscount(shop, "automatic", id);
+      return d ? discountNode(d, ctx) : null;
+    }
+    case "DiscountCodeNode": {
+      const d = findDiscount(shop, "code", id);
+      return d ? discountNode(d, ctx) : null;
+    }
     default:
       return null;
   }
@@ -243,28 +316,7 @@ export function findNode(ctx: Ctx, id: string): { __typename: string } | null {
 
 export const queryResolvers: ResolverMap = {
   QueryRoot: {
-    shop: r((_s, _a, ctx) => {
-      const { shop } = ctx;
-      const info = shop.data.shop;
-      return {
-        id: gid("Shop", shop.numericId),
-        name: info.name,
-        email: info.email,
-        contactEmail: info.email,
-        myshopifyDomain: info.myshopifyDomain,
-        url: `https://${info.myshopifyDomain}`,
-        currencyCode: info.currencyCode,
-        ianaTimezone: info.ianaTimezone,
-        timezoneAbbreviation: "UTC",
-        createdAt: info.createdAt,
-        plan: {
-          displayName: info.planName,
-          publicDisplayName: info.planName,
-          partnerDevelopment: /development|partner/i.test(info.planName),
-          shopifyPlus: /plus/i.test(info.planName),
-        },
-      };
-    }),
+    shop: r((_s, _a, ctx) => shopNode(ctx.shop)),
     node: r<unknown, { id: string }>((_s, { id }, ctx) => findNode(ctx, id)),
     nodes: r<unknown, { ids: string[] }>((_s, { ids }, ctx) => ids.map((id) => findNode(ctx, id))),
     customer: r<unknown, { id: string }>((_s, { id }, ctx) => ctx.shop.customers.get(requireGid(id, "Customer")) ?? null),
@@ -291,7 +343,7 @@ export const queryResolvers: ResolverMap = {
       const ns = args.namespace == null ? null : normalizeNamespace(args.namespace, ctx.env.appId);
       const list = ctx.shop.metafieldDefinitions
         .filter((d) => d.ownerType === args.ownerType && (ns === null || d.namespace === ns) && (args.key == null || d.key === args.key))
-        .map((d) => ({ ...d, id: gid("MetafieldDefinition", d.id), type: { name: d.type, category: "TEXT" } }));
+        .map(metafieldDefinitionNode);
       return paginate(list, args, { id: (d) => d.id.split("/").pop() ?? "0" });
     }),
     webhookSubscriptions: r<unknown, ConnectionArgs & { topics?: string[] | null; uri?: string | null }>((_s, args, ctx) => {
@@ -315,7 +367,7 @@ export const queryResolvers: ResolverMap = {
       const last = ops[ops.length - 1];
       return last ? bulkNode(last) : null;
     }),
-    bulkOperations: r<unknown, ConnectionArgs & { query?: string | null }>((_s, args, ctx) => {
+    bulkOperations: r<unknown, ConnectionArgs & { query?: string | null; sortKey?: string }>((_s, args, ctx) => {
       const list = search(
         ctx.shop.bulkOperations,
         args.query,
@@ -323,11 +375,18 @@ export const queryResolvers: ResolverMap = {
           status: { kind: "string", get: (o) => o.status },
           operation_type: { kind: "string", get: (o) => o.type },
           created_at: { kind: "date", get: (o) => o.createdAt },
+          completed_at: { kind: "date", get: (o) => o.completedAt },
           id: { kind: "number", get: (o) => o.id },
         },
         () => "",
       );
-      return paginate(list.map(bulkNode), args, { id: (o) => o.id.split("/").pop() ?? "0" });
+      // newest first unless reversed, as Shopify documents; ids grow with creation time
+      const sortValue =
+        args.sortKey === "COMPLETED_AT"
+          ? (o: StoredBulkOperation) => -(o.completedAt === null ? Number.MAX_SAFE_INTEGER : Date.parse(o.completedAt))
+          : (o: StoredBulkOperation) => -o.id;
+      const page = paginate(list, args, { id: (o) => String(o.id), sortValue });
+      return { ...page, edges: page.edges.map((edge) => ({ ...edge, node: bulkNode(edge.node) })), nodes: page.nodes.map(bulkNode) };
     }),
     segment: r<unknown, { id: string }>((_s, { id }, ctx) => {
       const n = requireGid(id, "Segment");
@@ -364,17 +423,7 @@ export const queryResolvers: ResolverMap = {
     addresses: r<DatasetCustomer, { first?: number | null }>((c, { first }) =>
       c.addresses.slice(0, first ?? undefined).map((a) => ({ ...a, customer: c })),
     ),
-    metafield: r<DatasetCustomer, { namespace?: string | null; key: string }>((c, args, ctx) => {
-      const ns = normalizeNamespace(args.namespace, ctx.env.appId);
-      return metafieldsOf(ctx, gid("Customer", c.id)).find((m) => m.namespace === ns && m.key === args.key) ?? null;
-    }),
-    metafields: r<DatasetCustomer, ConnectionArgs & { namespace?: string | null; keys?: string[] | null }>((c, args, ctx) => {
-      const ns = args.namespace == null ? null : normalizeNamespace(args.namespace, ctx.env.appId);
-      const list = metafieldsOf(ctx, gid("Customer", c.id)).filter(
-        (m) => (ns === null || m.namespace === ns) && (!args.keys?.length || args.keys.includes(`${m.namespace}.${m.key}`)),
-      );
-      return nestedConnection(ctx, list, args, (m) => String(m.id));
-    }),
+    ...ownedMetafieldResolvers<DatasetCustomer>((c) => gid("Customer", c.id)),
     orders: r<DatasetCustomer, RootArgs>((c, args, ctx) => {
       const list = search(ctx.shop.ordersOf(c.id), args.query, orderFields, (o) => o.name);
       const sortValue = args.sortKey === "PROCESSED_AT" ? byTime("processedAt") : sortValueFor<DatasetOrder>(args.sortKey);
@@ -397,10 +446,19 @@ export const queryResolvers: ResolverMap = {
 
   Metafield: {
     id: r<StoredMetafield>((m) => gid("Metafield", m.id)),
+    legacyResourceId: r<StoredMetafield>((m) => String(m.id)),
     jsonValue: r<StoredMetafield>((m) => jsonValue(m.type, m.value)),
+    compareDigest: r<StoredMetafield>((m) => compareDigest(m.value)),
+    definition: r<StoredMetafield>((m, _a, ctx) => {
+      const d = ctx.shop.metafieldDefinitions.find((x) => x.ownerType === m.ownerType && x.namespace === m.namespace && x.key === m.key);
+      return d ? metafieldDefinitionNode(d) : null;
+    }),
   },
 
+  Shop: ownedMetafieldResolvers<{ id: string }>((s) => s.id),
+
   Order: {
+    ...ownedMetafieldResolvers<DatasetOrder>((o) => gid("Order", o.id)),
     id: r<DatasetOrder>((o) => gid("Order", o.id)),
     legacyResourceId: r<DatasetOrder>((o) => o.id),
     customer: r<DatasetOrder>((o, _a, ctx) => (o.customerId === null ? null : (ctx.shop.customers.get(o.customerId) ?? null))),
@@ -445,6 +503,7 @@ export const queryResolvers: ResolverMap = {
   },
 
   Product: {
+    ...ownedMetafieldResolvers<DatasetProduct>((p) => gid("Product", p.id)),
     id: r<DatasetProduct>((p) => gid("Product", p.id)),
     legacyResourceId: r<DatasetProduct>((p) => p.id),
     collections: r<DatasetProduct, ConnectionArgs>((p, args, ctx) => {

@@ -4,8 +4,11 @@ import { buildSchema, type GraphQLSchema } from "graphql";
 const COUNTRY_CODES =
   "AC AD AE AF AG AI AL AM AN AO AR AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MK ML MM MN MO MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PS PT PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TA TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VN VU WF WS XK YE YT ZA ZM ZW ZZ";
 
-/** Node 20 knows the ISO 4217 list; Shopify's CurrencyCode enum is that list. */
-const CURRENCY_CODES = [...new Set([...Intl.supportedValuesOf("currency"), "XXX"])].join(" ");
+/** ISO 4217 codes Node knows but Shopify's CurrencyCode enum lacks (checked against the 2026-01 schema). */
+const NOT_SHOPIFY_CURRENCIES = new Set(["CUC", "CUP", "KPW", "SLE", "SVC", "XCG", "XDR", "XSU", "ZWG", "ZWL"]);
+
+/** Node 20 knows the ISO 4217 list; Shopify's CurrencyCode enum is that list, less a few, plus XXX. */
+const CURRENCY_CODES = [...new Set([...Intl.supportedValuesOf("currency"), "XXX"])].filter((c) => !NOT_SHOPIFY_CURRENCIES.has(c)).join(" ");
 
 export const WEBHOOK_TOPIC_VALUES = [
   "APP_UNINSTALLED",
@@ -43,12 +46,33 @@ export const WEBHOOK_TOPIC_VALUES = [
   "SHOP_UPDATE",
 ] as const;
 
+/** API versions the stand-in serves, oldest first; the last is the app's pinned version. */
+export const SUPPORTED_VERSIONS = ["2025-10", "2026-01", "2026-04", "2026-07", "2026-10"] as const;
+export type ApiVersion = (typeof SUPPORTED_VERSIONS)[number];
+
+export function isSupportedVersion(version: string): version is ApiVersion {
+  return (SUPPORTED_VERSIONS as readonly string[]).includes(version);
+}
+
+/** "YYYY-MM" strings order like the dates they name. */
+export function versionAtLeast(version: string, since: string): boolean {
+  return version >= since;
+}
+
 /**
- * The subset of Shopify's Admin GraphQL schema the stand-in serves. Type, field, argument and enum
- * names and nullability follow Shopify's schema (2025-10+); fields not listed are simply absent, so
- * a query for them fails validation as it would against an older Shopify version.
+ * The subset of Shopify's Admin GraphQL schema the stand-in serves, for one API version. Type,
+ * field, argument and enum names and nullability follow Shopify's schema (checked against the
+ * generated 2026-01 Admin types); fields not listed are simply absent, so a query for them fails
+ * validation. Version differences modelled: `bulkOperation`/`bulkOperations` and
+ * `groupObjects` defaulting to false arrive in 2026-01.
  */
-export const SDL = /* GraphQL */ `
+export function sdlFor(version: string): string {
+  const since2026 = versionAtLeast(version, "2026-01");
+  const bulkQueries = since2026
+    ? `bulkOperation(id: ID!): BulkOperation
+  bulkOperations(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, sortKey: BulkOperationsSortKeys = CREATED_AT, query: String): BulkOperationConnection!`
+    : "";
+  return /* GraphQL */ `
 scalar DateTime
 scalar Decimal
 scalar Money
@@ -85,6 +109,8 @@ type Shop implements Node {
   timezoneAbbreviation: String!
   plan: ShopPlan!
   createdAt: DateTime!
+  metafield(namespace: String, key: String!): Metafield
+  metafields(first: Int, after: String, last: Int, before: String, namespace: String, keys: [String!], reverse: Boolean = false): MetafieldConnection!
 }
 
 enum CustomerState { DECLINED DISABLED ENABLED INVITED }
@@ -120,7 +146,7 @@ type MailingAddress implements Node {
   phone: String
 }
 
-enum MetafieldOwnerType { CUSTOMER ORDER PRODUCT PRODUCTVARIANT COLLECTION SHOP }
+enum MetafieldOwnerType { COLLECTION CUSTOMER DISCOUNT ORDER PRODUCT PRODUCTVARIANT SHOP }
 
 type Metafield implements Node {
   id: ID!
@@ -129,7 +155,10 @@ type Metafield implements Node {
   type: String!
   value: String!
   jsonValue: JSON!
+  compareDigest: String!
+  legacyResourceId: UnsignedInt64!
   ownerType: MetafieldOwnerType!
+  definition: MetafieldDefinition
   createdAt: DateTime!
   updatedAt: DateTime!
 }
@@ -219,6 +248,8 @@ type Order implements Node {
   updatedAt: DateTime!
   lineItems(first: Int, after: String, last: Int, before: String, reverse: Boolean = false): LineItemConnection!
   refunds(first: Int): [Refund!]!
+  metafield(namespace: String, key: String!): Metafield
+  metafields(first: Int, after: String, last: Int, before: String, namespace: String, keys: [String!], reverse: Boolean = false): MetafieldConnection!
 }
 type OrderEdge { cursor: String! node: Order! }
 type OrderConnection { edges: [OrderEdge!]! nodes: [Order!]! pageInfo: PageInfo! }
@@ -256,13 +287,18 @@ type Product implements Node {
   updatedAt: DateTime!
   collections(first: Int, after: String, last: Int, before: String, reverse: Boolean = false): CollectionConnection!
   variants(first: Int, after: String, last: Int, before: String, reverse: Boolean = false): ProductVariantConnection!
+  metafield(namespace: String, key: String!): Metafield
+  metafields(first: Int, after: String, last: Int, before: String, namespace: String, keys: [String!], reverse: Boolean = false): MetafieldConnection!
 }
 type ProductEdge { cursor: String! node: Product! }
 type ProductConnection { edges: [ProductEdge!]! nodes: [Product!]! pageInfo: PageInfo! }
 enum ProductSortKeys { CREATED_AT ID INVENTORY_TOTAL PRODUCT_TYPE PUBLISHED_AT RELEVANCE TITLE UPDATED_AT VENDOR }
 
 type MetafieldDefinitionType { name: String! category: String! }
-type MetafieldAccess { admin: String storefront: String }
+enum MetafieldAdminAccess { MERCHANT_READ MERCHANT_READ_WRITE PRIVATE PUBLIC_READ PUBLIC_READ_WRITE }
+enum MetafieldStorefrontAccess { NONE PUBLIC_READ }
+enum MetafieldCustomerAccountAccess { NONE READ READ_WRITE }
+type MetafieldAccess { admin: MetafieldAdminAccess storefront: MetafieldStorefrontAccess customerAccount: MetafieldCustomerAccountAccess! }
 type MetafieldDefinition implements Node {
   id: ID!
   name: String!
@@ -300,6 +336,7 @@ type WebhookSubscriptionDeletePayload { deletedWebhookSubscriptionId: ID userErr
 enum BulkOperationStatus { CANCELED CANCELING COMPLETED CREATED EXPIRED FAILED RUNNING }
 enum BulkOperationErrorCode { ACCESS_DENIED INTERNAL_SERVER_ERROR TIMEOUT }
 enum BulkOperationType { MUTATION QUERY }
+enum BulkOperationsSortKeys { COMPLETED_AT CREATED_AT }
 enum BulkOperationUserErrorCode { INVALID LIMIT_REACHED OPERATION_IN_PROGRESS }
 type BulkOperation implements Node {
   id: ID!
@@ -321,14 +358,17 @@ type BulkOperationUserError { field: [String!] message: String! code: BulkOperat
 type BulkOperationRunQueryPayload { bulkOperation: BulkOperation userErrors: [BulkOperationUserError!]! }
 type BulkOperationCancelPayload { bulkOperation: BulkOperation userErrors: [UserError!]! }
 
-enum MetafieldsSetUserErrorCode { APP_NOT_AUTHORIZED BLANK INCLUSION INVALID INVALID_TYPE INVALID_VALUE LESS_THAN_OR_EQUAL_TO PRESENT TAKEN TOO_LONG TOO_SHORT }
+enum MetafieldsSetUserErrorCode { APP_NOT_AUTHORIZED BLANK CAPABILITY_VIOLATION INCLUSION INTERNAL_ERROR INVALID INVALID_COMPARE_DIGEST INVALID_TYPE INVALID_VALUE LESS_THAN_OR_EQUAL_TO PRESENT STALE_OBJECT TAKEN TOO_LONG TOO_SHORT }
 type MetafieldsSetUserError { field: [String!] message: String! code: MetafieldsSetUserErrorCode elementIndex: Int }
 input MetafieldsSetInput { ownerId: ID! namespace: String key: String! type: String value: String! compareDigest: String }
 type MetafieldsSetPayload { metafields: [Metafield!] userErrors: [MetafieldsSetUserError!]! }
 
-enum MetafieldDefinitionCreateUserErrorCode { INVALID INCLUSION PRESENT TAKEN TOO_LONG TOO_SHORT RESERVED_NAMESPACE_KEY UNSTRUCTURED_ALREADY_EXISTS }
+enum MetafieldDefinitionCreateUserErrorCode { ADMIN_ACCESS_INPUT_NOT_ALLOWED BLANK INCLUSION INVALID INVALID_CHARACTER LIMIT_EXCEEDED PRESENT RESERVED_NAMESPACE_KEY TAKEN TOO_LONG TOO_SHORT UNSTRUCTURED_ALREADY_EXISTS }
 type MetafieldDefinitionCreateUserError { field: [String!] message: String! code: MetafieldDefinitionCreateUserErrorCode }
-input MetafieldAccessInput { admin: String storefront: String }
+enum MetafieldAdminAccessInput { MERCHANT_READ MERCHANT_READ_WRITE }
+enum MetafieldStorefrontAccessInput { NONE PUBLIC_READ }
+enum MetafieldCustomerAccountAccessInput { NONE READ READ_WRITE }
+input MetafieldAccessInput { admin: MetafieldAdminAccessInput storefront: MetafieldStorefrontAccessInput customerAccount: MetafieldCustomerAccountAccessInput }
 input MetafieldDefinitionInput { name: String! namespace: String key: String! description: String type: String! ownerType: MetafieldOwnerType! access: MetafieldAccessInput pin: Boolean }
 type MetafieldDefinitionCreatePayload { createdDefinition: MetafieldDefinition userErrors: [MetafieldDefinitionCreateUserError!]! }
 
@@ -344,16 +384,19 @@ type TagsRemovePayload { node: Node userErrors: [UserError!]! }
 
 enum DiscountStatus { ACTIVE EXPIRED SCHEDULED }
 enum DiscountClass { ORDER PRODUCT SHIPPING }
-enum DiscountErrorCode { BLANK INVALID TAKEN TOO_LONG TOO_SHORT PRESENT INCLUSION VALUE_OUTSIDE_RANGE MISSING_ARGUMENT DUPLICATE EXCEEDED_MAX INTERNAL_ERROR }
+enum DiscountErrorCode { BLANK DUPLICATE END_DATE_BEFORE_START_DATE EXCEEDED_MAX GREATER_THAN INCLUSION INTERNAL_ERROR INVALID MISSING_ARGUMENT MISSING_FUNCTION_IDENTIFIER MULTIPLE_FUNCTION_IDENTIFIERS PRESENT TAKEN TOO_LONG TOO_MANY_ARGUMENTS TOO_SHORT VALUE_OUTSIDE_RANGE }
 type DiscountUserError { field: [String!] message: String! code: DiscountErrorCode extraInfo: String }
 type DiscountCombinesWith { orderDiscounts: Boolean! productDiscounts: Boolean! shippingDiscounts: Boolean! }
 input DiscountCombinesWithInput { orderDiscounts: Boolean productDiscounts: Boolean shippingDiscounts: Boolean }
-type AppDiscountType { functionId: String! title: String! discountClass: DiscountClass! }
+type AppDiscountType { appKey: String! functionId: String! title: String! description: String discountClass: DiscountClass! discountClasses: [DiscountClass!]! }
+enum DiscountBuyerSelection { ALL }
 type DiscountCustomerSegments { segments: [Segment!]! }
-type DiscountBuyerSelectionAll { all: String! }
-union DiscountContext = DiscountCustomerSegments | DiscountBuyerSelectionAll
+type DiscountCustomers { customers: [Customer!]! }
+type DiscountBuyerSelectionAll { all: DiscountBuyerSelection! }
+union DiscountContext = DiscountBuyerSelectionAll | DiscountCustomerSegments | DiscountCustomers
 input DiscountCustomerSegmentsInput { add: [ID!] remove: [ID!] }
-input DiscountContextInput { all: String customerSegments: DiscountCustomerSegmentsInput }
+input DiscountCustomersInput { add: [ID!] remove: [ID!] }
+input DiscountContextInput { all: DiscountBuyerSelection customerSegments: DiscountCustomerSegmentsInput customers: DiscountCustomersInput }
 input MetafieldInput { id: ID namespace: String key: String value: String type: String }
 input DiscountAutomaticAppInput {
   title: String functionId: String functionHandle: String startsAt: DateTime endsAt: DateTime
@@ -366,18 +409,44 @@ input DiscountCodeAppInput {
   context: DiscountContextInput usageLimit: Int appliesOncePerCustomer: Boolean
 }
 type DiscountRedeemCode { id: ID! code: String! }
-type DiscountRedeemCodeConnection { nodes: [DiscountRedeemCode!]! pageInfo: PageInfo! }
+type DiscountRedeemCodeEdge { cursor: String! node: DiscountRedeemCode! }
+type DiscountRedeemCodeConnection { edges: [DiscountRedeemCodeEdge!]! nodes: [DiscountRedeemCode!]! pageInfo: PageInfo! }
 type DiscountAutomaticApp {
   discountId: ID! title: String! status: DiscountStatus! startsAt: DateTime! endsAt: DateTime
-  appDiscountType: AppDiscountType! discountClasses: [DiscountClass!]! combinesWith: DiscountCombinesWith!
-  context: DiscountContext! createdAt: DateTime! updatedAt: DateTime!
+  appDiscountType: AppDiscountType! discountClass: DiscountClass! discountClasses: [DiscountClass!]! combinesWith: DiscountCombinesWith!
+  context: DiscountContext! asyncUsageCount: Int! createdAt: DateTime! updatedAt: DateTime!
 }
 type DiscountCodeApp {
   discountId: ID! title: String! status: DiscountStatus! startsAt: DateTime! endsAt: DateTime
-  appDiscountType: AppDiscountType! discountClasses: [DiscountClass!]! combinesWith: DiscountCombinesWith!
-  context: DiscountContext! codes(first: Int): DiscountRedeemCodeConnection! usageLimit: Int appliesOncePerCustomer: Boolean!
-  createdAt: DateTime! updatedAt: DateTime!
+  appDiscountType: AppDiscountType! discountClass: DiscountClass! discountClasses: [DiscountClass!]! combinesWith: DiscountCombinesWith!
+  context: DiscountContext! codes(first: Int, after: String, last: Int, before: String, reverse: Boolean = false): DiscountRedeemCodeConnection! usageLimit: Int appliesOncePerCustomer: Boolean!
+  asyncUsageCount: Int! createdAt: DateTime! updatedAt: DateTime!
 }
+# Shopify's native discount types: the stand-in never creates them, they exist so fragments on them validate.
+type DiscountAutomaticBasic { title: String! status: DiscountStatus! startsAt: DateTime! endsAt: DateTime }
+type DiscountAutomaticBxgy { title: String! status: DiscountStatus! startsAt: DateTime! endsAt: DateTime }
+type DiscountAutomaticFreeShipping { title: String! status: DiscountStatus! startsAt: DateTime! endsAt: DateTime }
+type DiscountCodeBasic { title: String! status: DiscountStatus! startsAt: DateTime! endsAt: DateTime }
+type DiscountCodeBxgy { title: String! status: DiscountStatus! startsAt: DateTime! endsAt: DateTime }
+type DiscountCodeFreeShipping { title: String! status: DiscountStatus! startsAt: DateTime! endsAt: DateTime }
+union DiscountAutomatic = DiscountAutomaticApp | DiscountAutomaticBasic | DiscountAutomaticBxgy | DiscountAutomaticFreeShipping
+union DiscountCode = DiscountCodeApp | DiscountCodeBasic | DiscountCodeBxgy | DiscountCodeFreeShipping
+type DiscountAutomaticNode implements Node {
+  id: ID!
+  automaticDiscount: DiscountAutomatic!
+  metafield(namespace: String, key: String!): Metafield
+  metafields(first: Int, after: String, last: Int, before: String, namespace: String, keys: [String!], reverse: Boolean = false): MetafieldConnection!
+}
+type DiscountCodeNode implements Node {
+  id: ID!
+  codeDiscount: DiscountCode!
+  metafield(namespace: String, key: String!): Metafield
+  metafields(first: Int, after: String, last: Int, before: String, namespace: String, keys: [String!], reverse: Boolean = false): MetafieldConnection!
+}
+type DiscountAutomaticActivatePayload { automaticDiscountNode: DiscountAutomaticNode userErrors: [DiscountUserError!]! }
+type DiscountAutomaticDeactivatePayload { automaticDiscountNode: DiscountAutomaticNode userErrors: [DiscountUserError!]! }
+type DiscountCodeActivatePayload { codeDiscountNode: DiscountCodeNode userErrors: [DiscountUserError!]! }
+type DiscountCodeDeactivatePayload { codeDiscountNode: DiscountCodeNode userErrors: [DiscountUserError!]! }
 type DiscountAutomaticAppCreatePayload { automaticAppDiscount: DiscountAutomaticApp userErrors: [DiscountUserError!]! }
 type DiscountAutomaticAppUpdatePayload { automaticAppDiscount: DiscountAutomaticApp userErrors: [DiscountUserError!]! }
 type DiscountCodeAppCreatePayload { codeAppDiscount: DiscountCodeApp userErrors: [DiscountUserError!]! }
@@ -398,19 +467,18 @@ type QueryRoot {
   metafieldDefinitions(ownerType: MetafieldOwnerType!, first: Int, after: String, last: Int, before: String, namespace: String, key: String): MetafieldDefinitionConnection!
   webhookSubscriptions(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, topics: [WebhookSubscriptionTopic!], uri: String): WebhookSubscriptionConnection!
   webhookSubscription(id: ID!): WebhookSubscription
-  bulkOperation(id: ID!): BulkOperation
   currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
-  bulkOperations(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, query: String): BulkOperationConnection!
+  ${bulkQueries}
   segment(id: ID!): Segment
   segments(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, query: String): SegmentConnection!
-  automaticDiscountNode(id: ID!): DiscountAutomaticApp
-  codeDiscountNode(id: ID!): DiscountCodeApp
+  automaticDiscountNode(id: ID!): DiscountAutomaticNode
+  codeDiscountNode(id: ID!): DiscountCodeNode
 }
 
 type Mutation {
   webhookSubscriptionCreate(topic: WebhookSubscriptionTopic!, webhookSubscription: WebhookSubscriptionInput!): WebhookSubscriptionCreatePayload
   webhookSubscriptionDelete(id: ID!): WebhookSubscriptionDeletePayload
-  bulkOperationRunQuery(query: String!, groupObjects: Boolean): BulkOperationRunQueryPayload
+  bulkOperationRunQuery(query: String!, groupObjects: Boolean! = ${since2026 ? "false" : "true"}): BulkOperationRunQueryPayload
   bulkOperationCancel(id: ID!): BulkOperationCancelPayload
   metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
   metafieldDefinitionCreate(definition: MetafieldDefinitionInput!): MetafieldDefinitionCreatePayload
@@ -425,15 +493,17 @@ type Mutation {
   discountCodeAppUpdate(id: ID!, codeAppDiscount: DiscountCodeAppInput!): DiscountCodeAppUpdatePayload
   discountAutomaticDelete(id: ID!): DiscountAutomaticDeletePayload
   discountCodeDelete(id: ID!): DiscountCodeDeletePayload
+  discountAutomaticActivate(id: ID!): DiscountAutomaticActivatePayload
+  discountAutomaticDeactivate(id: ID!): DiscountAutomaticDeactivatePayload
+  discountCodeActivate(id: ID!): DiscountCodeActivatePayload
+  discountCodeDeactivate(id: ID!): DiscountCodeDeactivatePayload
 }
 
 schema { query: QueryRoot mutation: Mutation }
 `;
+}
 
-let cached: GraphQLSchema | undefined;
-
-/** The schema is built once per process; resolvers are attached by resolvers.ts. */
-export function baseSchema(): GraphQLSchema {
-  cached ??= buildSchema(SDL);
-  return cached;
+/** A fresh, resolver-less schema for one version; executor.ts attaches resolvers and caches it. */
+export function buildVersionSchema(version: string): GraphQLSchema {
+  return buildSchema(sdlFor(version));
 }

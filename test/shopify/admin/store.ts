@@ -29,7 +29,7 @@ export interface StoredMetafieldDefinition {
   description: string | null;
   type: string;
   ownerType: string;
-  access: { admin: string | null; storefront: string | null };
+  access: { admin: string | null; storefront: string | null; customerAccount: string };
 }
 
 export interface StoredSubscription {
@@ -56,12 +56,17 @@ export interface StoredDiscount {
   kind: "automatic" | "code";
   title: string;
   code: string | null;
+  /** the function's id; derived from the handle when the discount named its function by handle */
   functionId: string;
+  functionHandle: string | null;
   startsAt: string;
   endsAt: string | null;
   discountClasses: string[];
   combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
+  /** context.customerSegments: segment gids */
   segmentIds: string[];
+  /** context.customers: customer gids */
+  customerIds: string[];
   usageLimit: number | null;
   appliesOncePerCustomer: boolean;
   createdAt: string;
@@ -85,6 +90,8 @@ export interface StoredBulkOperation {
   completedAt: string | null;
   /** set by bulkOperationCancel; the runner checks it between chunks */
   cancelRequested: boolean;
+  /** children directly under their parent (true) or after all parents of their slice (false) */
+  groupObjects: boolean;
 }
 
 /** One shop's live state: a private copy of its dataset plus everything the app wrote. */
@@ -107,16 +114,19 @@ export class ShopState {
   readonly segments: StoredSegment[] = [];
   readonly discounts: StoredDiscount[] = [];
   readonly bulkOperations: StoredBulkOperation[] = [];
+  /** the leaky bucket's size and restore rate for this shop (its plan); changeable at runtime */
+  readonly limits: { maximumAvailable: number; restoreRate: number };
   readonly bucket: { available: number; updatedAtMs: number };
   private nextId = 900_000_000_001;
 
-  constructor(dataset: ShopDataset, accessToken: string, bucketMax: number, nowMs: number) {
+  constructor(dataset: ShopDataset, accessToken: string, limits: { maximumAvailable: number; restoreRate: number }, nowMs: number) {
     // structuredClone: actions mutate the shop, the caller's dataset must stay untouched
     this.data = structuredClone(dataset);
     this.domain = dataset.shop.myshopifyDomain;
     this.numericId = String(60_000_000 + (hashString(this.domain) % 10_000_000));
     this.accessToken = accessToken;
-    this.bucket = { available: bucketMax, updatedAtMs: nowMs };
+    this.limits = { ...limits };
+    this.bucket = { available: limits.maximumAvailable, updatedAtMs: nowMs };
     for (const c of this.data.collections) this.collections.set(c.id, c);
     for (const p of this.data.products) this.products.set(p.id, p);
     // older datasets on disk may predate abandonedCheckouts
@@ -137,7 +147,7 @@ export class ShopState {
         description: null,
         type: d.type,
         ownerType: d.ownerType,
-        access: { admin: "MERCHANT_READ_WRITE", storefront: "NONE" },
+        access: { admin: "MERCHANT_READ_WRITE", storefront: "NONE", customerAccount: "NONE" },
       });
     }
   }

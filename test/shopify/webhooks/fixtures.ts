@@ -12,7 +12,8 @@ export const shop: DatasetShop = {
   createdAt: "2024-02-01T09:00:00+01:00",
 };
 
-export const SHOP_ID = 548380009;
+/** not the example's shop id (548380009), so a copied example value would show */
+export const SHOP_ID = 61234567;
 
 export const customer: DatasetCustomer = {
   id: "7001",
@@ -48,7 +49,7 @@ export const product: DatasetProduct = {
   updatedAt: "2025-05-01T10:00:00+02:00",
 };
 
-export const refund: DatasetRefund = { id: "6001", createdAt: "2025-06-03T11:00:00+02:00", totalRefunded: "12.50", note: "Chipped" };
+export const refund: DatasetRefund = { id: "6001", createdAt: "2025-06-03T11:00:00+02:00", totalRefunded: "12.45", note: "Chipped" };
 
 export const order: DatasetOrder = {
   id: "5001",
@@ -87,7 +88,49 @@ export const checkout: DatasetCheckout = {
   updatedAt: "2025-06-05T18:10:00+02:00",
 };
 
-export const lookups: PayloadLookups = { shop, shopId: SHOP_ID, customer: (id) => (id === customer.id ? customer : undefined) };
+/** A guest: no customer, no addresses, pending payment, cancelled, no discounts, no shipping, no tax. */
+export const guestOrder: DatasetOrder = {
+  id: "5002",
+  name: "#1002",
+  customerId: null,
+  email: null,
+  currencyCode: "EUR",
+  subtotalPrice: "12.50",
+  totalDiscounts: "0.00",
+  totalShipping: "0.00",
+  totalTax: "0.00",
+  totalPrice: "12.50",
+  discountCodes: [],
+  financialStatus: "PENDING",
+  cancelledAt: "2025-06-08T09:00:00+02:00",
+  cancelReason: "INVENTORY",
+  test: true,
+  processedAt: "2025-06-07T09:00:00+02:00",
+  createdAt: "2025-06-07T09:00:00+02:00",
+  updatedAt: "2025-06-08T09:00:00+02:00",
+  lineItems: [{ id: "5201", productId: null, variantId: null, sku: null, title: "Custom engraving", quantity: 1, originalUnitPrice: "12.50", totalDiscount: "0.00" }],
+  refunds: [],
+};
+
+/** A customer with nothing optional filled in. */
+export const bareCustomer: DatasetCustomer = {
+  ...customer,
+  id: "7002",
+  firstName: "",
+  lastName: "Jansen",
+  email: null,
+  phone: null,
+  tags: [],
+  state: "DISABLED",
+  verifiedEmail: false,
+  note: null,
+  emailMarketingConsent: null,
+  smsMarketingConsent: null,
+  addresses: [],
+  metafields: [],
+};
+
+export const lookups: PayloadLookups = { shop, shopId: SHOP_ID, customer: (id) => [customer, bareCustomer].find((c) => c.id === id) };
 
 /** One resource per topic, as `buildPayload` takes it. */
 export const resources: { [K in WebhookTopic]: TopicResources[K] } = {
@@ -116,4 +159,26 @@ export const resources: { [K in WebhookTopic]: TopicResources[K] } = {
   "customers/data_request": { customer, orderIds: [order.id], requestId: 9999 },
   "customers/redact": { customer, orderIds: [order.id] },
   "shop/redact": shop,
+  "customer.tags_added": { customerId: customer.id, tags: ["vip"], occurredAt: "2025-06-06T10:00:00.000Z" },
+  "customer.tags_removed": { customerId: customer.id, tags: ["newsletter"], occurredAt: "2025-06-06T10:00:00.000Z" },
+  "customers_email_marketing_consent/update": customer,
+  "customers_marketing_consent/update": customer,
+  "customers/purchasing_summary": { customer, orders: [order, guestOrder], occurredAt: "2025-06-06T10:00:00.000Z" },
+};
+
+/**
+ * More resources per topic that take the other branches (guests, empty records), so every
+ * builder path is checked against the schema, not just the well-filled one.
+ */
+export const edgeResources: { [K in WebhookTopic]?: TopicResources[K][] } = {
+  "customers/update": [bareCustomer],
+  "orders/create": [guestOrder, { ...order, discountCodes: [], customerId: bareCustomer.id }],
+  "orders/updated": [{ ...order, discountCodes: ["A", "B", "C"] }],
+  "orders/cancelled": [guestOrder],
+  "checkouts/create": [{ ...checkout, customerId: bareCustomer.id }],
+  "customers_email_marketing_consent/update": [bareCustomer],
+  "customers_marketing_consent/update": [bareCustomer],
+  "customers/purchasing_summary": [{ customer: bareCustomer, orders: [order], occurredAt: "2025-06-06T10:00:00.000Z" }],
+  "customers/data_request": [{ customer: bareCustomer, orderIds: [], requestId: 1 }],
+  "bulk_operations/finish": [{ admin_graphql_api_id: "gid://shopify/BulkOperation/2", completed_at: null, created_at: "2025-06-06T00:00:00-04:00", error_code: "access_denied", status: "failed", type: "mutation" }],
 };

@@ -7,7 +7,7 @@ import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { lookups, resources } from "./fixtures";
 import { buildPayload } from "./payloads";
-import { MAX_RETRIES, WebhookSender, type WebhookSenderOptions } from "./sender";
+import { exponentialBackoff, MAX_RETRIES, SHOPIFY_RETRY_SCHEDULE_MS, WebhookSender, type WebhookSenderOptions } from "./sender";
 
 const SECRET = "webhook-test-secret";
 const SHOP = "fixture.myshopify.com";
@@ -35,6 +35,8 @@ beforeAll(async () => {
       const status = script.shift() ?? 200;
       setTimeout(() => {
         response.statusCode = status;
+        // a redirect that a following client would take straight back here
+        if (status >= 300 && status < 400) response.setHeader("Location", `${url}/moved`);
         response.end();
       }, stallMs);
     });
@@ -221,5 +223,58 @@ describe("WebhookSender", () => {
     await sender().send({ topic: "customers/update", address: url, payload: {} }, { delayMs: 60 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(55);
     expect(arrivals).toHaveLength(1);
+  });
+  it("publishes one event to every subscription: one event id, a webhook id per address", async () => {
+    const s = sender();
+    await s.publish({ topic: "orders/create", addresses: [`${url}/a`, `${url}/b`], payload: { id: 1 }, triggeredAt: "2025-06-01T10:00:00.123456789Z" });
+    expect(arrivals.map((a) => a.path).sort()).toEqual(["/a", "/b"]);
+    expect(new Set(arrivals.map((a) => header(a, "x-shopify-event-id"))).size).toBe(1);
+    expect(new Set(arrivals.map((a) => header(a, "x-shopify-webhook-id"))).size).toBe(2);
+    // a string trigger time is sent as given (Shopify sends nanoseconds)
+    expect(arrivals.map((a) => header(a, "x-shopify-triggered-at"))).toEqual(["2025-06-01T10:00:00.123456789Z", "2025-06-01T10:00:00.123456789Z"]);
+  });
+
+  it("retries with the original headers and bytes: same signature, trigger time and event id", async () => {
+    script = [500];
+    let tick = Date.parse("2025-06-01T00:00:00.000Z");
+    const s = sender({ now: () => new Date((tick += 1_000)) });
+    await s.send({ topic: "customers/update", address: url, payload: customerPayload });
+    expect(arrivals).toHaveLength(2);
+    for (const name of ["x-shopify-hmac-sha256", "x-shopify-triggered-at", "x-shopify-event-id", "x-shopify-webhook-id"]) expect(header(arrivals[1], name), name).toBe(header(arrivals[0], name));
+    expect(arrivals[1]?.raw.equals(arrivals[0]?.raw ?? Buffer.alloc(0))).toBe(true);
+    expect(s.deliveries().map((d) => [d.attempt, d.status, d.ok, d.ms])).toEqual([
+      [1, 500, false, 1_000],
+      [2, 200, true, 1_000],
+    ]);
+  });
+
+  it("does not follow redirects: a 3xx is a failed attempt", async () => {
+    script = [302];
+    const s = sender({ retrySchedule: [1] });
+    await s.send({ topic: "customers/update", address: url, payload: {} });
+    expect(arrivals.map((a) => a.path)).toEqual(["/", "/"]);
+    expect(s.deliveries().map((d) => d.status)).toEqual([302, 200]);
+  });
+
+  it("a dropped signature fails Shopify's own validation too", async () => {
+    await sender().send({ topic: "orders/create", address: url, payload: { id: 1 } }, { dropHmac: true });
+    expect(await shopifyValidate(arrivals[0])).toMatchObject({ valid: false });
+  });
+
+  it("stop() cancels pending retries, and the send resolves", async () => {
+    script = [500, 500];
+    const s = sender({ retrySchedule: [60_000] });
+    const sending = s.send({ topic: "customers/update", address: url, payload: {} });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    s.stop();
+    await sending;
+    expect(s.deliveries()).toMatchObject([{ attempt: 1, status: 500 }]);
+  });
+
+  it("defaults to Shopify's schedule: 8 exponential retries over 4 hours", () => {
+    expect(SHOPIFY_RETRY_SCHEDULE_MS).toHaveLength(MAX_RETRIES);
+    SHOPIFY_RETRY_SCHEDULE_MS.slice(1).forEach((wait, i) => expect(wait / (SHOPIFY_RETRY_SCHEDULE_MS[i] ?? 1)).toBeCloseTo(2, 3));
+    expect(SHOPIFY_RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0) / 3_600_000).toBeCloseTo(4, 2);
+    expect(exponentialBackoff(5, 4)).toEqual([5, 10, 20, 40]);
   });
 });
