@@ -4,7 +4,7 @@ import {
   closest,
   FILTERS,
   metafieldFilter,
-  OPERATORS_BY_TYPE,
+  operatorsOf,
   type ClauseOperator,
   type FilterDefinition,
   type FilterType,
@@ -76,8 +76,8 @@ class Checker {
     }
     if (definition.name === "anniversary") this.anniversaryArgument(clause.filter);
     const operator = operatorOf(clause);
-    if (!OPERATORS_BY_TYPE[definition.type].includes(operator)) {
-      const allowed = OPERATORS_BY_TYPE[definition.type].join(", ");
+    if (!operatorsOf(definition).includes(operator)) {
+      const allowed = operatorsOf(definition).join(", ");
       this.fail("BAD_OPERATOR", clause.span, `${definition.name} cannot be used with ${operator}`, `${definition.name} takes ${allowed}`);
       return;
     }
@@ -138,10 +138,14 @@ class Checker {
         }
         else this.valueList(parameter.values, info);
       } else if (parameter.kind === "ParamBetween") {
+        if (info.list || info.type === "string") {
+          this.fail("BAD_OPERATOR", parameter.span, `${parameter.name} cannot be used with BETWEEN`, `${parameter.name} takes = or !=${info.list ? " or IN (…)" : ""}`);
+          continue;
+        }
         this.value(parameter.low, info.type, definition);
         this.value(parameter.high, info.type, definition);
       } else {
-        if (info.type === "string" && parameter.operator !== "=" && parameter.operator !== "!=") {
+        if ((info.type === "string" || info.list) && parameter.operator !== "=" && parameter.operator !== "!=") {
           this.fail("BAD_OPERATOR", parameter.span, `${parameter.name} cannot be used with ${parameter.operator}`, `${parameter.name} takes = or !=`);
         } else this.value(parameter.value, info.type, definition);
       }

@@ -10,7 +10,7 @@ export type ClauseOperator = "=" | "!=" | ">" | ">=" | "<" | "<=" | "BETWEEN" | 
 export interface FunctionParameter {
   readonly name: string;
   readonly type: Exclude<FilterType, "function" | "list" | "enum">;
-  /** `id IN (…)` is allowed */
+  /** `id IN (…)` is allowed (and only =, != besides) */
   readonly list?: boolean;
 }
 
@@ -26,6 +26,13 @@ export interface FilterDefinition {
   /** list values compare case-insensitively (tags) */
   readonly caseInsensitive?: boolean;
   readonly parameters?: readonly FunctionParameter[];
+  /** the operators this filter takes, where narrower than its type's */
+  readonly operators?: readonly ClauseOperator[];
+}
+
+/** The operators a filter takes. */
+export function operatorsOf(definition: FilterDefinition): readonly ClauseOperator[] {
+  return definition.operators ?? OPERATORS_BY_TYPE[definition.type];
 }
 
 const COMPARE: readonly ClauseOperator[] = ["=", "!=", ">", ">=", "<", "<=", "BETWEEN", "IS NULL", "IS NOT NULL"];
@@ -43,6 +50,8 @@ export const OPERATORS_BY_TYPE: Readonly<Record<FilterType, readonly ClauseOpera
 };
 
 export const SUBSCRIPTION_STATES = ["SUBSCRIBED", "NOT_SUBSCRIBED", "PENDING", "UNSUBSCRIBED", "INVALID", "REDACTED"] as const;
+/** SMS consent has no INVALID state (Shopify's SmsMarketingState). */
+export const SMS_SUBSCRIPTION_STATES = ["SUBSCRIBED", "NOT_SUBSCRIBED", "PENDING", "UNSUBSCRIBED", "REDACTED"] as const;
 export const SPEND_TIERS = ["HIGH", "MEDIUM", "LOW"] as const;
 export const RFM_GROUPS = [
   "CHAMPIONS",
@@ -76,7 +85,7 @@ const ENTRIES: Entry[] = [
   { name: "customer_regions", type: "list", group: "customer", native: true, en: "Region", nl: "Regio" },
   { name: "customer_account_status", type: "enum", group: "customer", native: true, values: ACCOUNT_STATES, en: "Account status", nl: "Accountstatus" },
   { name: "email_subscription_status", type: "enum", group: "customer", native: true, values: SUBSCRIPTION_STATES, en: "Email subscription", nl: "E-mailabonnement" },
-  { name: "sms_subscription_status", type: "enum", group: "customer", native: true, values: SUBSCRIPTION_STATES, en: "SMS subscription", nl: "Sms-abonnement" },
+  { name: "sms_subscription_status", type: "enum", group: "customer", native: true, values: SMS_SUBSCRIPTION_STATES, en: "SMS subscription", nl: "Sms-abonnement" },
   { name: "predicted_spend_tier", type: "enum", group: "predictions", native: true, values: SPEND_TIERS, en: "Predicted spend tier", nl: "Voorspelde bestedingsklasse" },
   { name: "rfm_group", type: "enum", group: "predictions", native: true, values: RFM_GROUPS, en: "RFM group", nl: "RFM-groep" },
   {
@@ -110,7 +119,16 @@ const ENTRIES: Entry[] = [
       { name: "sum_amount", type: "money" },
     ],
   },
-  { name: "anniversary", type: "date", group: "metafields", native: true, en: "Anniversary", nl: "Verjaardag" },
+  {
+    name: "anniversary",
+    type: "date",
+    group: "metafields",
+    native: true,
+    // a day of the year: ordering (>, <) has no meaning across a year's end
+    operators: ["=", "!=", "BETWEEN", "IS NULL", "IS NOT NULL"],
+    en: "Anniversary",
+    nl: "Verjaardag",
+  },
   // The app's own filters: what native segments cannot say.
   { name: "age", type: "number", group: "customer", native: false, en: "Age", nl: "Leeftijd" },
   { name: "average_order_value", type: "money", group: "orders", native: false, en: "Average order value", nl: "Gemiddelde bestelwaarde" },

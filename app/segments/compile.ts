@@ -1,0 +1,342 @@
+/**
+ * The SQL compiler: a checked query × dialect × now × time zone → one SELECT of the ids of the
+ * shop's customers in the segment. Every value — amounts, dates, tags, ids — goes in as a
+ * parameter; the text holds only the compiler's own identifiers and keywords. The SQL reads like
+ * what a person would write against the store's indexes: a range on a Customer column, or
+ * `c."id" IN (SELECT … FROM <child table> WHERE "shopId" = ? AND …)` for tags, addresses,
+ * metafields and purchases.
+ */
+import type { Clause, Expression } from "./ast";
+import { filterOf, type CheckedQuery } from "./engine";
+import { BIRTH_DATE_METAFIELD, fieldOf, metafieldKey, type Storage } from "./fields";
+import type { FilterDefinition } from "./filters";
+import {
+  anniversaryDays,
+  dayBetween,
+  dayCondition,
+  functionSpec,
+  instantBetween,
+  instantCondition,
+  minorUnits,
+  numberBetween,
+  numberCondition,
+  numberOf,
+  yearsBefore,
+  type AggregateCondition,
+  type Bound,
+  type Condition,
+  type EvaluationContext,
+  type LineCondition,
+} from "./semantics";
+
+export type Dialect = "sqlite" | "postgresql";
+export type SqlParameter = string | number;
+
+export interface CompileOptions extends EvaluationContext {
+  readonly dialect: Dialect;
+  readonly shopId: number;
+}
+
+export interface CompiledQuery {
+  /** `SELECT c."id" AS "id" FROM "Customer" AS c WHERE c."shopId" = ? AND (…)` */
+  readonly text: string;
+  readonly params: readonly SqlParameter[];
+}
+
+export function compileToSql(checked: CheckedQuery, options: CompileOptions): CompiledQuery {
+  const compiler = new Compiler(checked, options);
+  const shop = compiler.param(options.shopId);
+  const where = compiler.expression(checked.query.expression);
+  return { text: `SELECT c."id" AS "id" FROM "Customer" AS c WHERE c."shopId" = ${shop} AND ${where}`, params: compiler.params };
+}
+
+/** `SELECT count(*) AS "count" FROM (…)`: the segment's size. */
+export function compileCount(checked: CheckedQuery, options: CompileOptions): CompiledQuery {
+  const { text, params } = compileToSql(checked, options);
+  return { text: `SELECT count(*) AS "count" FROM (${text}) AS segment`, params };
+}
+
+const FALSE = "(1 = 0)";
+const TRUE = "(1 = 1)";
+const INT_RANGE = { 32: [-2_147_483_648, 2_147_483_647], 64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
+/** 0001-01-01 … 9999-12-31: what both stores can hold as a timestamp. */
+const INSTANT_RANGE = [-62_135_596_800_000, 253_402_300_799_999] as const;
+
+/** Orders that count as purchases: not cancelled, not test orders. */
+const COUNTED_ORDER = `o."cancelledAt" IS NULL AND NOT o."test"`;
+
+class Compiler {
+  readonly params: SqlParameter[] = [];
+  private readonly digits: number;
+
+  constructor(
+    private readonly checked: CheckedQuery,
+    private readonly options: CompileOptions,
+  ) {
+    this.digits = options.currencyDigits ?? 2;
+  }
+
+  param(value: SqlParameter): string {
+    this.params.push(value);
+    return this.options.dialect === "postgresql" ? `$${this.params.length}` : "?";
+  }
+
+  private shop(): string {
+    return this.param(this.options.shopId);
+  }
+
+  expression(node: Expression): string {
+    switch (node.kind) {
+      case "And":
+        return `(${node.operands.map((operand) => this.expression(operand)).join(" AND ")})`;
+      case "Or":
+        return `(${node.operands.map((operand) => this.expression(operand)).join(" OR ")})`;
+      case "Not":
+        // Two-valued logic: a clause on a missing value is false, so NOT of it is true.
+        return `(NOT COALESCE(${this.expression(node.operand)}, ${FALSE}))`;
+      default:
+        return this.clause(node, filterOf(this.checked, node));
+    }
+  }
+
+  private clause(clause: Clause, definition: FilterDefinition): string {
+    const field = fieldOf(definition.name);
+    switch (field.kind) {
+      case "number": {
+        const column = `c."${field.column}"`;
+        if (clause.kind === "NullCheck") return nullCheck(column, clause.negated);
+        return this.range(column, this.numeric(clause, field.money), field.storage);
+      }
+      case "instant": {
+        const column = `c."${field.column}"`;
+        if (clause.kind === "NullCheck") return nullCheck(column, clause.negated);
+        return this.range(column, this.instant(clause), { kind: "timestamp" });
+      }
+      case "text": {
+        const column = `c."${field.column}"`;
+        if (clause.kind === "NullCheck") return nullCheck(column, clause.negated);
+        if (clause.kind !== "Comparison" || clause.value.kind !== "String") return FALSE;
+        const wanted = field.storage.kind === "text" && field.storage.lowerCase ? clause.value.value.toLowerCase() : clause.value.value;
+        return `${column} ${clause.operator === "=" ? "=" : "<>"} ${this.typed(wanted, field.storage)}`;
+      }
+      case "list": {
+        const alias = field.table === "CustomerTag" ? "t" : "a";
+        const base = `SELECT ${alias}."customerId" FROM "${field.table}" AS ${alias} WHERE ${alias}."shopId" = ${this.shop()}`;
+        if (clause.kind === "NullCheck") {
+          const any = `c."id" IN (${base} AND ${alias}."${field.column}" IS NOT NULL)`;
+          return clause.negated ? `(${any})` : `(NOT ${any})`;
+        }
+        if (clause.kind !== "Contains" || clause.value.kind !== "String") return FALSE;
+        const wanted = field.lowerCase ? clause.value.value.toLowerCase() : clause.value.value;
+        const contains = `c."id" IN (${base} AND ${alias}."${field.column}" = ${this.param(wanted)})`;
+        return clause.negated ? `(NOT ${contains})` : `(${contains})`;
+      }
+      case "age":
+        return this.age(clause);
+      case "anniversary":
+        return this.anniversary(clause);
+      case "metafield":
+        return this.metafield(clause, definition);
+      case "function":
+        return this.function(clause, definition);
+    }
+  }
+
+  private numeric(clause: Clause, money: boolean): Condition<number> {
+    const convert = money ? (value: Parameters<typeof numberOf>[0]) => minorUnits(value, this.digits) : numberOf;
+    if (clause.kind === "Comparison") return numberCondition(clause.operator, convert(clause.value));
+    if (clause.kind === "Between") return numberBetween(convert(clause.low), convert(clause.high));
+    return { low: null, high: null, negated: true };
+  }
+
+  private instant(clause: Clause): Condition<number> {
+    if (clause.kind === "Comparison") return instantCondition(clause.operator, clause.value, this.options);
+    if (clause.kind === "Between") return instantBetween(clause.low, clause.high, this.options);
+    return { low: null, high: null, negated: true };
+  }
+
+  /**
+   * A condition on a column: `col >= ? AND col < ?`, or for != `(col < ? OR col > ?)`. Integer
+   * columns get whole-number bounds (amount_spent > 100.505 is amountSpentMinor >= 10051), and a
+   * bound beyond what the column can hold folds to true or false, so no parameter overflows.
+   */
+  range(column: string, condition: Condition<number>, storage: Storage): string {
+    let low: Bound<number> | null = condition.low;
+    let high: Bound<number> | null = condition.high;
+    let limits: readonly [number, number] = [-Infinity, Infinity];
+    if (storage.kind === "int") {
+      low = low && { value: low.inclusive ? Math.ceil(low.value) : Math.floor(low.value) + 1, inclusive: true };
+      high = high && { value: high.inclusive ? Math.floor(high.value) : Math.ceil(high.value) - 1, inclusive: true };
+      limits = INT_RANGE[storage.bits];
+    } else if (storage.kind === "timestamp") limits = INSTANT_RANGE;
+    const empty =
+      (low !== null && (Number.isNaN(low.value) || low.value > limits[1] || (low.value === limits[1] && !low.inclusive))) ||
+      (high !== null && (Number.isNaN(high.value) || high.value < limits[0] || (high.value === limits[0] && !high.inclusive))) ||
+      (low !== null && high !== null && (low.value > high.value || (low.value === high.value && !(low.inclusive && high.inclusive))));
+    if (empty) return condition.negated ? nullCheck(column, true) : FALSE;
+    if (low && low.value < limits[0]) low = null;
+    if (high && high.value > limits[1]) high = null;
+    if (!low && !high) return condition.negated ? FALSE : nullCheck(column, true);
+    const value = (bound: Bound<number>) => this.typed(bound.value, storage);
+    if (low && high && low.value === high.value) return `${column} ${condition.negated ? "<>" : "="} ${value(low)}`;
+    if (condition.negated) {
+      const parts = [low && `${column} ${low.inclusive ? "<" : "<="} ${value(low)}`, high && `${column} ${high.inclusive ? ">" : ">="} ${value(high)}`].filter(Boolean);
+      return parts.length === 1 ? (parts[0] as string) : `(${parts.join(" OR ")})`;
+    }
+    const parts = [low && `${column} ${low.inclusive ? ">=" : ">"} ${value(low)}`, high && `${column} ${high.inclusive ? "<=" : "<"} ${value(high)}`].filter(Boolean);
+    return parts.length === 1 ? (parts[0] as string) : `(${parts.join(" AND ")})`;
+  }
+
+  /** A text condition: days compare as 'YYYY-MM-DD' text. */
+  private textRange(column: string, condition: Condition<string>): string {
+    const { low, high } = condition;
+    if (low && high && low.value > high.value) return condition.negated ? nullCheck(column, true) : FALSE;
+    if (low && high && low.value === high.value && low.inclusive && high.inclusive) return `${column} ${condition.negated ? "<>" : "="} ${this.param(low.value)}`;
+    const parts = condition.negated
+      ? [low && `${column} ${low.inclusive ? "<" : "<="} ${this.param(low.value)}`, high && `${column} ${high.inclusive ? ">" : ">="} ${this.param(high.value)}`]
+      : [low && `${column} ${low.inclusive ? ">=" : ">"} ${this.param(low.value)}`, high && `${column} ${high.inclusive ? "<=" : "<"} ${this.param(high.value)}`];
+    const present = parts.filter((part): part is string => Boolean(part));
+    if (present.length === 0) return condition.negated ? FALSE : nullCheck(column, true);
+    return `(${present.join(condition.negated ? " OR " : " AND ")})`;
+  }
+
+  /** A parameter in the column's type: timestamps and enums are cast explicitly for PostgreSQL. */
+  private typed(value: number | string, storage: Storage): string {
+    const postgres = this.options.dialect === "postgresql";
+    if (storage.kind === "timestamp") {
+      const iso = new Date(value as number).toISOString();
+      return postgres ? `CAST(${this.param(iso.slice(0, -1))} AS timestamp(3))` : this.param(iso.replace("Z", "+00:00"));
+    }
+    if (storage.kind === "enum" && postgres) return `CAST(${this.param(value)} AS "${storage.postgresType}")`;
+    return this.param(value);
+  }
+
+  /** Placeholders are positional in SQLite, so the condition is built after the parameters before it. */
+  private metafieldRows(namespace: string, key: string, condition?: () => string): string {
+    const head = `SELECT m."customerId" FROM "CustomerMetafield" AS m WHERE m."shopId" = ${this.shop()} AND m."namespace" = ${this.param(namespace)} AND m."key" = ${this.param(key)}`;
+    return `c."id" IN (${head}${condition ? ` AND ${condition()}` : ""})`;
+  }
+
+  private presence(namespace: string, key: string, negated: boolean): string {
+    const any = this.metafieldRows(namespace, key);
+    return negated ? `(${any})` : `(NOT ${any})`;
+  }
+
+  /** age ≥ n ⟺ born on or before today − n years; an integer range of ages is a range of birth days. */
+  private age(clause: Clause): string {
+    const { namespace, key } = BIRTH_DATE_METAFIELD;
+    if (clause.kind === "NullCheck") return this.presence(namespace, key, clause.negated);
+    const condition = this.numeric(clause, false);
+    const low = condition.low && (condition.low.inclusive ? Math.ceil(condition.low.value) : Math.floor(condition.low.value) + 1);
+    const high = condition.high && (condition.high.inclusive ? Math.floor(condition.high.value) : Math.ceil(condition.high.value) - 1);
+    const clamp = (years: number) => Math.min(Math.max(years, -1000), 2000);
+    const birthDays: Condition<string> = {
+      // age ≤ high ⟺ born after today − (high + 1) years; age ≥ low ⟺ born on or before today − low years
+      low: high === null ? null : { value: yearsBefore(this.options, clamp(high + 1)), inclusive: false },
+      high: low === null ? null : { value: yearsBefore(this.options, clamp(low)), inclusive: true },
+      negated: condition.negated,
+    };
+    if (low !== null && high !== null && low > high) return condition.negated ? this.presence(namespace, key, true) : FALSE;
+    return this.metafieldRows(namespace, key, () => this.textRange(`substr(m."value", 1, 10)`, birthDays));
+  }
+
+  private anniversary(clause: Clause): string {
+    const argument = clause.filter.args?.[0]?.value;
+    const { namespace, key } = metafieldKey(argument?.kind === "String" ? argument.value : "metafields..");
+    if (clause.kind === "NullCheck") return this.presence(namespace, key, clause.negated);
+    let days: Set<string> | "any";
+    let negated = false;
+    if (clause.kind === "Between") days = anniversaryDays(clause.low, clause.high, this.options);
+    else if (clause.kind === "Comparison") {
+      days = anniversaryDays(clause.value, clause.value, this.options);
+      negated = clause.operator === "!=";
+    } else return FALSE;
+    if (days === "any") return negated ? FALSE : this.presence(namespace, key, true);
+    if (days.size === 0) return negated ? this.presence(namespace, key, true) : FALSE;
+    const wanted = [...days].sort();
+    return this.metafieldRows(namespace, key, () => `substr(m."value", 6, 5) ${negated ? "NOT IN" : "IN"} (${wanted.map((day) => this.param(day)).join(", ")})`);
+  }
+
+  private metafield(clause: Clause, definition: FilterDefinition): string {
+    const { namespace, key } = metafieldKey(definition.name);
+    if (clause.kind === "NullCheck") return this.presence(namespace, key, clause.negated);
+    switch (definition.type) {
+      case "number": {
+        // Only values that are strictly decimal numbers take part (a stray value never fails the query).
+        const number =
+          this.options.dialect === "postgresql"
+            ? `CASE WHEN m."value" ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN CAST(m."value" AS double precision) END`
+            : `CASE WHEN (m."value" GLOB '[0-9]*' OR m."value" GLOB '-[0-9]*') AND ltrim(m."value", '-') NOT GLOB '*[^0-9.]*' AND m."value" NOT GLOB '*.*.*' AND m."value" NOT GLOB '*.' THEN CAST(m."value" AS REAL) END`;
+        const condition = this.numeric(clause, false);
+        return this.metafieldRows(namespace, key, () => this.range(`(${number})`, condition, { kind: "float" }));
+      }
+      case "date": {
+        let condition: Condition<string>;
+        if (clause.kind === "Comparison") condition = dayCondition(clause.operator, clause.value, this.options);
+        else if (clause.kind === "Between") condition = dayBetween(clause.low, clause.high, this.options);
+        else return FALSE;
+        return this.metafieldRows(namespace, key, () => this.textRange(`substr(m."value", 1, 10)`, condition));
+      }
+      case "boolean":
+      case "string": {
+        if (clause.kind !== "Comparison") return FALSE;
+        const wanted = clause.value.kind === "Boolean" ? String(clause.value.value) : clause.value.kind === "String" ? clause.value.value : "";
+        const operator = clause.operator === "=" ? "=" : "<>";
+        return this.metafieldRows(namespace, key, () => `m."value" ${operator} ${this.param(wanted)}`);
+      }
+      default:
+        return FALSE;
+    }
+  }
+
+  private function(clause: Clause, definition: FilterDefinition): string {
+    const spec = functionSpec(clause, definition, this.options);
+    const where = [`o."shopId" = ${this.shop()}`, `o."customerId" IS NOT NULL`, COUNTED_ORDER];
+    let from = `"Order" AS o`;
+    if (spec.function === "orders_placed") {
+      for (const condition of spec.orders) {
+        where.push(
+          condition.name === "date"
+            ? this.range(`o."processedAt"`, condition.condition, { kind: "timestamp" })
+            : this.range(`o."totalMinor"`, condition.condition, { kind: "int", bits: 64 }),
+        );
+      }
+    } else {
+      from = `"Order" AS o JOIN "OrderLine" AS l ON l."orderId" = o."id"`;
+      for (const condition of spec.lines) where.push(this.line(condition));
+    }
+    const having = spec.aggregates.map((aggregate) => this.aggregate(aggregate));
+    const subquery = having.length
+      ? `SELECT o."customerId" FROM ${from} WHERE ${where.join(" AND ")} GROUP BY o."customerId" HAVING ${having.join(" AND ")}`
+      : `SELECT o."customerId" FROM ${from} WHERE ${where.join(" AND ")}`;
+    const matches = `c."id" IN (${subquery})`;
+    return spec.negated ? `(NOT ${matches})` : `(${matches})`;
+  }
+
+  private line(condition: LineCondition): string {
+    switch (condition.name) {
+      case "id":
+        if (condition.values.length === 1) return `l."productShopifyId" ${condition.negated ? "<>" : "="} ${this.param(condition.values[0] as string)}`;
+        return `l."productShopifyId" ${condition.negated ? "NOT IN" : "IN"} (${condition.values.map((value) => this.param(value)).join(", ")})`;
+      case "tag": {
+        const tagged = `l."productShopifyId" IN (SELECT p."shopifyId" FROM "Product" AS p JOIN "ProductTag" AS pt ON pt."productId" = p."id" WHERE p."shopId" = ${this.shop()} AND pt."normalized" = ${this.param(condition.value)})`;
+        return condition.negated ? `(NOT COALESCE(${tagged}, ${FALSE}))` : tagged;
+      }
+      case "product_type":
+        return `l."productType" ${condition.negated ? "<>" : "="} ${this.param(condition.value)}`;
+      case "sku":
+        return `l."sku" ${condition.negated ? "<>" : "="} ${this.param(condition.value)}`;
+      case "date":
+        return this.range(`o."processedAt"`, condition.condition, { kind: "timestamp" });
+    }
+  }
+
+  private aggregate(aggregate: AggregateCondition): string {
+    const expression = aggregate.name === "count" ? `count(DISTINCT o."id")` : aggregate.name === "sum_quantity" ? `sum(l."quantity")` : `sum(o."totalMinor")`;
+    return this.range(expression, aggregate.condition, { kind: "int", bits: 64 });
+  }
+}
+
+function nullCheck(column: string, negated: boolean): string {
+  return `${column} IS ${negated ? "NOT " : ""}NULL`;
+}
