@@ -89,7 +89,7 @@ export interface Matches {
 /** One condition inside MATCHES: `id = 1`, `id IN (1, 2)`, `date BETWEEN -30d AND today`. */
 export type Parameter =
   | { readonly kind: "ParamComparison"; readonly name: string; readonly operator: ComparisonOperator; readonly value: Value; readonly span: Span }
-  | { readonly kind: "ParamIn"; readonly name: string; readonly values: ValueList; readonly span: Span }
+  | { readonly kind: "ParamIn"; readonly name: string; readonly negated: boolean; readonly values: ValueList; readonly span: Span }
   | { readonly kind: "ParamBetween"; readonly name: string; readonly low: Value; readonly high: Value; readonly span: Span };
 
 export type Value = NumberValue | StringValue | DateValue | RelativeDateValue | NamedDateValue | BooleanValue;

@@ -48,7 +48,7 @@ describe("checker", () => {
     ["last_order_date > 2025-02-30", "1:19", "2025-02-30 is not a date on the calendar", undefined],
     ["metafields.custom.pet = 'dog'", "1:1", "this shop has no customer metafield definition metafields.custom.pet", "did you mean metafields.custom.pet_type?"],
     ["products_purchased MATCHES (id = 1, id = 2)", "1:37", "id appears twice in products_purchased", "each condition can appear only once"],
-    ["products_purchased MATCHES (colour = 'red')", "1:29", "products_purchased has no condition colour", "use id, tag, product_type, sku, date, sum_quantity, count"],
+    ["products_purchased MATCHES (colour = 'red')", "1:29", "products_purchased has no condition colour", "use id, tag, product_type, sku, date, sum_quantity, quantity, count"],
     ["orders_placed MATCHES (date IN (1, 2))", "1:24", "date cannot be used with IN", "orders_placed has no condition that takes a list"],
   ])("refuses %s at %s", (source, at, message, suggestion) => {
     expect(errorsOf(source)[0]).toEqual({ at, message, suggestion });

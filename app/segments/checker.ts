@@ -84,11 +84,11 @@ class Checker {
     switch (clause.kind) {
       case "Comparison":
       case "Contains":
-        this.value(clause.value, definition.type === "list" ? "string" : definition.type, definition);
+        this.value(clause.value, definition.type === "list" ? "string" : definition.type, definition, definition.integer);
         return;
       case "Between":
-        this.value(clause.low, definition.type, definition);
-        this.value(clause.high, definition.type, definition);
+        this.value(clause.low, definition.type, definition, definition.integer);
+        this.value(clause.high, definition.type, definition, definition.integer);
         return;
       case "NullCheck":
         return;
@@ -109,7 +109,7 @@ class Checker {
       const parameter = this.parameterDefinition(definition, argument.name, argument.span, seen);
       if (!parameter) continue;
       if (argument.value.kind === "ValueList") this.valueList(argument.value, parameter);
-      else this.value(argument.value, parameter.type, definition);
+      else this.value(argument.value, parameter.type, definition, parameter.integer);
     }
   }
 
@@ -142,12 +142,12 @@ class Checker {
           this.fail("BAD_OPERATOR", parameter.span, `${parameter.name} cannot be used with BETWEEN`, `${parameter.name} takes = or !=${info.list ? " or IN (…)" : ""}`);
           continue;
         }
-        this.value(parameter.low, info.type, definition);
-        this.value(parameter.high, info.type, definition);
+        this.value(parameter.low, info.type, definition, info.integer);
+        this.value(parameter.high, info.type, definition, info.integer);
       } else {
         if ((info.type === "string" || info.list) && parameter.operator !== "=" && parameter.operator !== "!=") {
           this.fail("BAD_OPERATOR", parameter.span, `${parameter.name} cannot be used with ${parameter.operator}`, `${parameter.name} takes = or !=`);
-        } else this.value(parameter.value, info.type, definition);
+        } else this.value(parameter.value, info.type, definition, info.integer);
       }
     }
   }
@@ -169,15 +169,16 @@ class Checker {
   }
 
   private valueList(list: ValueList, parameter: FunctionParameter): void {
-    for (const value of list.values) this.value(value, parameter.type, undefined);
+    for (const value of list.values) this.value(value, parameter.type, undefined, parameter.integer);
   }
 
-  private value(value: Value, type: FilterType, definition: FilterDefinition | undefined): void {
+  private value(value: Value, type: FilterType, definition: FilterDefinition | undefined, integer = false): void {
     const name = definition?.name ?? "this condition";
     switch (type) {
       case "number":
       case "money":
         if (value.kind !== "Number") this.fail("BAD_VALUE", value.span, `${name} compares with a number, not ${describeValue(value)}`, "write a number such as 100 or 12.50, without thousands separators");
+        else if (integer && !Number.isSafeInteger(value.value)) this.fail("BAD_VALUE", value.span, `${name} counts in whole numbers, not ${value.raw}`, `write ${Number.isFinite(value.value) ? Math.round(value.value) : "a whole number"}`);
         return;
       case "date":
         if (value.kind === "Date") {

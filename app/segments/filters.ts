@@ -12,6 +12,8 @@ export interface FunctionParameter {
   readonly type: Exclude<FilterType, "function" | "list" | "enum">;
   /** `id IN (…)` is allowed (and only =, != besides) */
   readonly list?: boolean;
+  /** whole numbers only */
+  readonly integer?: boolean;
 }
 
 export interface FilterDefinition {
@@ -26,6 +28,8 @@ export interface FilterDefinition {
   /** list values compare case-insensitively (tags) */
   readonly caseInsensitive?: boolean;
   readonly parameters?: readonly FunctionParameter[];
+  /** whole numbers only (Shopify's Integer attributes) */
+  readonly integer?: boolean;
   /** the operators this filter takes, where narrower than its type's */
   readonly operators?: readonly ClauseOperator[];
 }
@@ -72,7 +76,7 @@ type Entry = Omit<FilterDefinition, "label"> & { en: string; nl: string };
 
 const ENTRIES: Entry[] = [
   { name: "amount_spent", type: "money", group: "orders", native: true, en: "Amount spent", nl: "Besteed bedrag" },
-  { name: "number_of_orders", type: "number", group: "orders", native: true, en: "Number of orders", nl: "Aantal bestellingen" },
+  { name: "number_of_orders", type: "number", integer: true, group: "orders", native: true, en: "Number of orders", nl: "Aantal bestellingen" },
   { name: "first_order_date", type: "date", group: "orders", native: true, en: "First order date", nl: "Datum eerste bestelling" },
   { name: "last_order_date", type: "date", group: "orders", native: true, en: "Last order date", nl: "Datum laatste bestelling" },
   { name: "customer_added_date", type: "date", group: "customer", native: true, en: "Customer added date", nl: "Klant toegevoegd op" },
@@ -96,13 +100,14 @@ const ENTRIES: Entry[] = [
     en: "Products purchased",
     nl: "Gekochte producten",
     parameters: [
-      { name: "id", type: "number", list: true },
+      { name: "id", type: "number", list: true, integer: true },
       { name: "tag", type: "string" },
       { name: "product_type", type: "string" },
       { name: "sku", type: "string" },
       { name: "date", type: "date" },
-      { name: "sum_quantity", type: "number" },
-      { name: "count", type: "number" },
+      { name: "sum_quantity", type: "number", integer: true },
+      { name: "quantity", type: "number", integer: true },
+      { name: "count", type: "number", integer: true },
     ],
   },
   {
@@ -115,7 +120,7 @@ const ENTRIES: Entry[] = [
     parameters: [
       { name: "date", type: "date" },
       { name: "amount", type: "money" },
-      { name: "count", type: "number" },
+      { name: "count", type: "number", integer: true },
       { name: "sum_amount", type: "money" },
     ],
   },

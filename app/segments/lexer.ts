@@ -65,7 +65,7 @@ export function tokenize(source: string): Token[] {
         source,
         { start: i, end },
         `unexpected character "${c}"`,
-        c === '"' ? "text values go in single quotes, like 'vip'" : undefined,
+        c === '"' ? "text values go in single quotes, like 'vip'" : c === "/" ? "write dates as 2025-01-31" : undefined,
       );
     }
   }

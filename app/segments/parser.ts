@@ -46,6 +46,10 @@ class Parser {
     const next = this.peek();
     if (next.kind !== "EOF") {
       if (next.kind === "RParen") throw syntaxError(this.source, next, "this closing parenthesis has no opening one");
+      const previous = this.tokens[this.position - 1];
+      if (next.kind === "Comma" && previous?.kind === "Number") {
+        throw syntaxError(this.source, next, "numbers are written without thousands separators", `write ${previous.value}${this.tokens[this.position + 1]?.value ?? ""} without the comma`);
+      }
       throw syntaxError(this.source, next, `expected AND or OR before "${next.value}"`, "join clauses with AND or OR");
     }
     return { kind: "Query", expression, span: { start: 0, end: this.source.length } };
@@ -78,12 +82,12 @@ class Parser {
     const token = this.peek();
     if (isKeyword(token, "NOT")) {
       this.advance();
-      const operand = this.nested(() => this.parseUnary());
+      const operand = this.nested(token, () => this.parseUnary());
       return { kind: "Not", operand, span: this.spanOf(token, operand.span) };
     }
     if (token.kind === "LParen") {
       this.advance();
-      const inner = this.nested(() => this.parseOr());
+      const inner = this.nested(token, () => this.parseOr());
       this.expect("RParen", "this parenthesis is never closed", token);
       return inner;
     }
@@ -154,8 +158,10 @@ class Parser {
   /** the part after MATCHES: ( Parameter (, Parameter)* ) */
   private parseMatchesRest(filter: FilterRef, negated: boolean): Clause {
     const open = this.expect("LParen", "MATCHES needs its conditions in parentheses", undefined, "write MATCHES (id = 123)");
-    const parameters: Parameter[] = [this.parseParameter()];
-    while (this.peek().kind === "Comma") {
+    const parameters: Parameter[] = [];
+    // `MATCHES ()`: any purchase at all
+    if (this.peek().kind !== "RParen") parameters.push(this.parseParameter());
+    while (parameters.length > 0 && this.peek().kind === "Comma") {
       this.advance();
       parameters.push(this.parseParameter());
     }
@@ -174,10 +180,12 @@ class Parser {
       const value = this.parseValue("a value");
       return { kind: "ParamComparison", name: name.value, operator: token.value as ComparisonOperator, value, span: this.spanOf(name, value.span) };
     }
-    if (isKeyword(token, "IN")) {
+    if (isKeyword(token, "IN") || isKeyword(token, "NOT")) {
       this.advance();
+      const negated = isKeyword(token, "NOT");
+      if (negated) this.expectKeyword("IN", "expected IN after NOT", "write id NOT IN (1, 2)");
       const values = this.parseValueList();
-      return { kind: "ParamIn", name: name.value, values, span: this.spanOf(name, values.span) };
+      return { kind: "ParamIn", name: name.value, negated, values, span: this.spanOf(name, values.span) };
     }
     if (isKeyword(token, "BETWEEN")) {
       this.advance();
@@ -186,7 +194,7 @@ class Parser {
       const high = this.parseValue("the upper bound");
       return { kind: "ParamBetween", name: name.value, low, high, span: this.spanOf(name, high.span) };
     }
-    throw syntaxError(this.source, token, `expected an operator after ${name.value}, found ${describe(token)}`, "use =, !=, >, >=, <, <=, IN or BETWEEN");
+    throw syntaxError(this.source, token, `expected an operator after ${name.value}, found ${describe(token)}`, "use =, !=, >, >=, <, <=, IN, NOT IN or BETWEEN");
   }
 
   /** Filter : Name [ ( Argument (, Argument)* ) ] */
@@ -202,8 +210,14 @@ class Parser {
     this.advance();
     if (this.peek().kind !== "LParen") return { kind: "Filter", name: name.value, args: null, span: name };
     const open = this.advance();
-    const args: Argument[] = [this.parseArgument()];
-    while (this.peek().kind === "Comma") {
+    const args: Argument[] = [];
+    const first = this.peek();
+    if (first.kind === "String" && name.value.toLowerCase() === "anniversary") {
+      // Shopify's reference also writes anniversary('metafields.facts.birth_date'): the argument is the date
+      this.advance();
+      args.push({ kind: "Argument", name: "date", value: { kind: "String", value: first.value, span: first }, span: first });
+    } else if (first.kind !== "RParen") args.push(this.parseArgument()); // `f()`: the legacy form without conditions
+    while (args.length > 0 && this.peek().kind === "Comma") {
       this.advance();
       args.push(this.parseArgument());
     }
@@ -277,9 +291,9 @@ class Parser {
     throw syntaxError(this.source, token, `expected ${what}, found ${describe(token)}`);
   }
 
-  private nested<T>(parse: () => T): T {
+  /** Enters one level of nesting, opened by `token` (a parenthesis or NOT), where a too-deep query is reported. */
+  private nested<T>(token: Token, parse: () => T): T {
     if (++this.depth > MAX_DEPTH) {
-      const token = this.peek();
       throw new SegmentQueryError("TOO_DEEP", `the query is nested more than ${MAX_DEPTH} levels deep`, this.source, token, "remove some parentheses or NOTs");
     }
     try {

@@ -71,7 +71,7 @@ function parameter(node: Parameter): string {
     case "ParamComparison":
       return `${node.name} ${node.operator} ${value(node.value)}`;
     case "ParamIn":
-      return `${node.name} IN ${list(node.values)}`;
+      return `${node.name} ${node.negated ? "NOT IN" : "IN"} ${list(node.values)}`;
     case "ParamBetween":
       return `${node.name} BETWEEN ${value(node.low)} AND ${value(node.high)}`;
   }

@@ -227,7 +227,7 @@ export function matchParameters(clause: Clause): { negated: boolean; parameters:
 }
 
 function legacyParameter(argument: Argument): Parameter {
-  if (argument.value.kind === "ValueList") return { kind: "ParamIn", name: argument.name, values: argument.value, span: argument.span };
+  if (argument.value.kind === "ValueList") return { kind: "ParamIn", name: argument.name, negated: false, values: argument.value, span: argument.span };
   return { kind: "ParamComparison", name: argument.name, operator: argument.name === "date" ? ">=" : "=", value: argument.value, span: argument.span };
 }
 
@@ -273,7 +273,7 @@ export function functionSpec(clause: Clause, definition: FilterDefinition, conte
   for (const parameter of parameters) {
     switch (parameter.name) {
       case "id":
-        if (parameter.kind === "ParamIn") lines.push({ name: "id", values: parameter.values.values.map(text), negated: false });
+        if (parameter.kind === "ParamIn") lines.push({ name: "id", values: parameter.values.values.map(text), negated: parameter.negated });
         else if (parameter.kind === "ParamComparison") lines.push({ name: "id", values: [text(parameter.value)], negated: parameter.operator === "!=" });
         break;
       case "tag":
@@ -288,8 +288,11 @@ export function functionSpec(clause: Clause, definition: FilterDefinition, conte
         lines.push({ name: "date", condition: dateParameterCondition(parameter, context) });
         break;
       case "sum_quantity":
+      case "quantity": // the 2026-10 changelog's name for the quantity bought
+        aggregates.push({ name: "sum_quantity", condition: parameterCondition(parameter, numberOf) });
+        break;
       case "count":
-        aggregates.push({ name: parameter.name, condition: parameterCondition(parameter, numberOf) });
+        aggregates.push({ name: "count", condition: parameterCondition(parameter, numberOf) });
         break;
     }
   }
