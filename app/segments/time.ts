@@ -102,9 +102,14 @@ export function parseDay(day: Day): [number, number, number] {
   return [Number(day.slice(0, 4)), Number(day.slice(5, 7)), Number(day.slice(8, 10))];
 }
 
+/** The days this engine reasons about: 0100-01-01 … 9999-12-31 (a date arithmetic result beyond them stops at the edge). */
+export const FIRST_DAY: Day = "0100-01-01";
+export const LAST_DAY: Day = "9999-12-31";
+
 export function dayOf(year: number, month: number, day: number): Day {
-  const y = year < 0 ? `-${String(-year).padStart(4, "0")}` : String(year).padStart(4, "0");
-  return `${y}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  if (year > 9999) return LAST_DAY;
+  if (year < 100) return FIRST_DAY;
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
 function daysInMonth(year: number, month: number): number {

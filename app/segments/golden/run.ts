@@ -1,26 +1,14 @@
-import { check } from "../checker";
-import { SegmentQueryError, type SegmentErrorCode } from "../errors";
+import { analyse as analyseQuery } from "../engine";
+import type { SegmentErrorCode, SegmentQueryError } from "../errors";
 import type { MetafieldDefinitionInfo } from "../filters";
-import { parse } from "../parser";
-import { print } from "../print";
 
 /** What the engine makes of a query: its canonical text, or every error it reports (in source order). */
 export type Analysis = { readonly canonical: string } | { readonly errors: readonly SegmentQueryError[] };
 
-/**
- * Runs a query end to end: parse, check against the catalogue and the shop's metafields, print.
- * Only SegmentQueryError is caught; anything else thrown is a bug and propagates.
- */
+/** Runs a query end to end (parse, check against the catalogue and the shop's metafields, print). */
 export function analyse(query: string, metafields: readonly MetafieldDefinitionInfo[] = []): Analysis {
-  try {
-    const parsed = parse(query);
-    const { errors } = check(parsed, query, { metafields });
-    if (errors.length > 0) return { errors };
-    return { canonical: print(parsed) };
-  } catch (thrown) {
-    if (thrown instanceof SegmentQueryError) return { errors: [thrown] };
-    throw thrown;
-  }
+  const result = analyseQuery(query, { metafields });
+  return result.ok ? { canonical: result.canonical } : { errors: result.errors };
 }
 
 /** One error a golden case expects, at the place it should point to (1-based line and column). */
