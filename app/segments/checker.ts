@@ -134,7 +134,7 @@ class Checker {
       if (parameter.kind === "ParamIn") {
         if (!info.list) {
           const lists = listParameters(definition);
-          this.fail("BAD_OPERATOR", parameter.span, `${parameter.name} cannot be used with IN`, lists ? `only ${lists} takes a list` : `${definition.name} has no condition that takes a list`);
+          this.fail("BAD_OPERATOR", parameter.span, `${parameter.name} cannot be used with ${parameter.negated ? "NOT IN" : "IN"}`, lists ? `only ${lists} takes a list` : `${definition.name} has no condition that takes a list`);
         }
         else this.valueList(parameter.values, info);
       } else if (parameter.kind === "ParamBetween") {

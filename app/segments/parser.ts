@@ -63,7 +63,7 @@ class Parser {
       this.advance();
       operands.push(this.parseAnd());
     }
-    return operands.length === 1 ? first : { kind: "Or", operands, span: this.spanOf(first.span, (operands.at(-1) as Expression).span) };
+    return operands.length === 1 ? first : { kind: "Or", operands, span: this.spanOf(first.span, this.consumed()) };
   }
 
   /** And : Unary (AND Unary)* */
@@ -74,7 +74,7 @@ class Parser {
       this.advance();
       operands.push(this.parseUnary());
     }
-    return operands.length === 1 ? first : { kind: "And", operands, span: this.spanOf(first.span, (operands.at(-1) as Expression).span) };
+    return operands.length === 1 ? first : { kind: "And", operands, span: this.spanOf(first.span, this.consumed()) };
   }
 
   /** Unary : NOT Unary | ( Or ) | Clause */
@@ -83,7 +83,7 @@ class Parser {
     if (isKeyword(token, "NOT")) {
       this.advance();
       const operand = this.nested(token, () => this.parseUnary());
-      return { kind: "Not", operand, span: this.spanOf(token, operand.span) };
+      return { kind: "Not", operand, span: this.spanOf(token, this.consumed()) };
     }
     if (token.kind === "LParen") {
       this.advance();
@@ -301,6 +301,11 @@ class Parser {
     } finally {
       this.depth--;
     }
+  }
+
+  /** The last token read: a span ending here includes a closing parenthesis the operand's own span leaves out. */
+  private consumed(): Token {
+    return this.tokens[this.position - 1] as Token;
   }
 
   private peek(): Token {

@@ -24,6 +24,15 @@ describe("printer", () => {
     ["products_purchased matches (id in (1,2),date between -90d and today)", "products_purchased MATCHES (id IN (1, 2), date BETWEEN -90d AND today)"],
     ["anniversary(date: 'metafields.facts.birth_date') BETWEEN today AND +30d", "anniversary(date: 'metafields.facts.birth_date') BETWEEN today AND +30d"],
     ["amount_spent > 100.50", "amount_spent > 100.5"],
+    ["amount_spent > 0.0000001", "amount_spent > 0.0000001"],
+    ["amount_spent > 12345678901234567891", "amount_spent > 12345678901234567891"],
+    ["amount_spent > 007.500", "amount_spent > 7.5"],
+    ["amount_spent > -0.0", "amount_spent > 0"],
+    ["customer_tags CONTAINS 'a\\\nb'", "customer_tags CONTAINS 'a\\\nb'"],
+    ["products_purchased MATCHES (id not in (1, 2))", "products_purchased MATCHES (id NOT IN (1, 2))"],
+    ["products_purchased MATCHES ()", "products_purchased MATCHES ()"],
+    ["products_purchased() = false", "products_purchased NOT MATCHES ()"],
+    ["anniversary('metafields.facts.birth_date') = today", "anniversary(date: 'metafields.facts.birth_date') = today"],
   ])("prints %s as %s", (source, expected) => {
     expect(canonical(source)).toBe(expected);
   });
@@ -32,8 +41,9 @@ describe("printer", () => {
     const name = fc.constantFrom("amount_spent", "customer_tags", "last_order_date", "metafields.facts.birth_date", "rfm_group");
     const value = fc.oneof(
       fc.integer({ min: -1000, max: 100000 }).map(String),
+      fc.stringMatching(/^-?\d{1,30}(\.\d{1,12})?$/),
       fc.double({ min: 0, max: 1e6, noNaN: true }).map((n) => String(Math.round(n * 100) / 100)),
-      fc.string({ maxLength: 12 }).map((s) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, " ")}'`),
+      fc.string({ maxLength: 12 }).map((s) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\\n")}'`),
       fc.constantFrom("today", "yesterday", "-30d", "+2w", "2025-01-31", "90_days_ago", "true"),
     );
     const clause = fc.oneof(

@@ -1,4 +1,5 @@
-import type { Argument, Clause, Expression, FilterRef, Parameter, Query, Value, ValueList } from "./ast";
+import type { Clause, Expression, FilterRef, Parameter, Query, Value, ValueList } from "./ast";
+import { legacyMatches } from "./semantics";
 
 /**
  * The canonical text of a query: keywords in capitals, single spaces, the fewest parentheses that
@@ -47,18 +48,11 @@ function clause(node: Clause): string {
   }
 }
 
-/** Legacy `f(a: 1, b: (2, 3)) = true` → `f MATCHES (a = 1, b IN (2, 3))`; a legacy date means "on or after". */
+/** Legacy `f(a: 1, b: (2, 3)) = true` → `f MATCHES (a = 1, b IN (2, 3))` (see legacyMatches). */
 function legacyAsMatches(node: Clause): string | null {
-  const args = node.filter.args;
-  if (node.kind !== "Comparison" || !args || node.value.kind !== "Boolean" || node.filter.name === "anniversary") return null;
-  if (node.operator !== "=" && node.operator !== "!=") return null;
-  const negated = (node.operator === "=") !== node.value.value;
-  const conditions = args.map((argument: Argument) =>
-    argument.value.kind === "ValueList"
-      ? `${argument.name} IN ${list(argument.value)}`
-      : `${argument.name} ${argument.name === "date" ? ">=" : "="} ${value(argument.value)}`,
-  );
-  return `${node.filter.name} ${negated ? "NOT " : ""}MATCHES (${conditions.join(", ")})`;
+  const legacy = legacyMatches(node);
+  if (!legacy) return null;
+  return `${node.filter.name} ${legacy.negated ? "NOT " : ""}MATCHES (${legacy.parameters.map(parameter).join(", ")})`;
 }
 
 function filter(node: FilterRef): string {
@@ -84,9 +78,10 @@ function list(node: ValueList): string {
 export function value(node: Value): string {
   switch (node.kind) {
     case "Number":
-      return String(node.value);
+      return canonicalNumber(node.raw);
     case "String":
-      return `'${node.value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+      // a line break inside a value is written as backslash + line break, which the lexer reads back
+      return `'${node.value.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\\n")}'`;
     case "Date":
       return node.value;
     case "RelativeDate":
@@ -96,4 +91,14 @@ export function value(node: Value): string {
     case "Boolean":
       return String(node.value);
   }
+}
+
+/** A number as written, without a plus, leading zeros or trailing fractional zeros — never in exponent form, never rounded. */
+export function canonicalNumber(raw: string): string {
+  const negative = raw.startsWith("-");
+  const [whole = "0", fraction = ""] = raw.replace(/^[-+]/, "").split(".");
+  const integer = whole.replace(/^0+(?=\d)/, "");
+  const decimals = fraction.replace(/0+$/, "");
+  const text = decimals ? `${integer}.${decimals}` : integer;
+  return negative && text !== "0" ? `-${text}` : text;
 }

@@ -216,14 +216,22 @@ export interface OrdersSpec {
   readonly aggregates: readonly AggregateCondition[];
 }
 
-/** The parameters of a MATCHES clause or of the legacy `f(a: 1) = true` form, as MATCHES parameters. */
+/**
+ * The legacy function form `f(a: 1, b: (2, 3)) = true` as the MATCHES it means,
+ * `f MATCHES (a = 1, b IN (2, 3))` (a legacy `date` means "on or after"; `= false` and `!= true`
+ * mean NOT MATCHES); null for any other clause. The printer, the rows model and both evaluation
+ * paths all read the legacy form through this one rule.
+ */
+export function legacyMatches(clause: Clause): { negated: boolean; parameters: readonly Parameter[] } | null {
+  if (clause.kind !== "Comparison" || !clause.filter.args || clause.value.kind !== "Boolean" || clause.filter.name === "anniversary") return null;
+  if (clause.operator !== "=" && clause.operator !== "!=") return null;
+  return { negated: (clause.operator === "=") !== clause.value.value, parameters: clause.filter.args.map(legacyParameter) };
+}
+
+/** The parameters of a MATCHES clause or of the legacy form, as MATCHES parameters. */
 export function matchParameters(clause: Clause): { negated: boolean; parameters: readonly Parameter[] } {
   if (clause.kind === "Matches") return { negated: clause.negated, parameters: clause.parameters };
-  if (clause.kind === "Comparison" && clause.value.kind === "Boolean" && clause.filter.args) {
-    const negated = (clause.operator === "=") !== clause.value.value;
-    return { negated, parameters: clause.filter.args.map(legacyParameter) };
-  }
-  return { negated: false, parameters: [] };
+  return legacyMatches(clause) ?? { negated: false, parameters: [] };
 }
 
 function legacyParameter(argument: Argument): Parameter {
