@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compileCount, compileToSql, type Dialect } from "./compile";
 import { analyse } from "./engine";
 import { FIELDS } from "./fields";
-import { FILTERS } from "./filters";
+import { FILTERS, type MetafieldDefinitionInfo } from "./filters";
 import { ERROR_CASES } from "./golden/errors";
 import { SHOPIFY_DOC_CASES } from "./golden/shopify-docs";
 import { TEMPLATE_METAFIELDS, TEMPLATES } from "./templates";
@@ -14,7 +14,7 @@ const VALID = [
   ...ERROR_CASES.filter((golden) => golden.canonical !== undefined).map((golden) => ({ query: golden.query, metafields: golden.metafields ?? [] })),
 ];
 
-function compiled(query: string, dialect: Dialect, metafields: Parameters<typeof analyse>[1]["metafields"] = []) {
+function compiled(query: string, dialect: Dialect, metafields: readonly MetafieldDefinitionInfo[] = []) {
   const analysis = analyse(query, { metafields });
   if (!analysis.ok) throw new Error(`${query}: ${analysis.errors.map(String).join("; ")}`);
   return compileToSql(analysis.checked, { ...CONTEXT, dialect });
