@@ -108,8 +108,10 @@ class Checker {
     for (const argument of clause.filter.args ?? []) {
       const parameter = this.parameterDefinition(definition, argument.name, argument.span, seen);
       if (!parameter) continue;
-      if (argument.value.kind === "ValueList") this.valueList(argument.value, parameter);
-      else this.value(argument.value, parameter.type, definition, parameter.integer);
+      if (argument.value.kind === "ValueList") {
+        if (parameter.list) this.valueList(argument.value, parameter);
+        else this.fail("BAD_VALUE", argument.value.span, `${argument.name} takes one value, not a list`, listParameters(definition) ? `only ${listParameters(definition)} takes a list` : undefined);
+      } else this.value(argument.value, parameter.type, definition, parameter.integer);
     }
   }
 
@@ -182,7 +184,8 @@ class Checker {
         return;
       case "date":
         if (value.kind === "Date") {
-          if (!validDate(value.value)) this.fail("BAD_VALUE", value.span, `${value.value} is not a date on the calendar`);
+          if (value.value < "0100") this.fail("BAD_VALUE", value.span, `${value.value} is too far in the past`, "dates start at 0100-01-01");
+          else if (!validDate(value.value)) this.fail("BAD_VALUE", value.span, `${value.value} is not a date on the calendar`);
         } else if (value.kind !== "RelativeDate" && value.kind !== "NamedDate") {
           this.fail("BAD_VALUE", value.span, `${name} compares with a date, not ${describeValue(value)}`, "write 2025-01-31, -30d, today or yesterday");
         }

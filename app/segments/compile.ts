@@ -88,15 +88,25 @@ class Compiler {
   expression(node: Expression): string {
     switch (node.kind) {
       case "And":
-        return `(${node.operands.map((operand) => this.expression(operand)).join(" AND ")})`;
+        return this.balanced(node.operands, "AND");
       case "Or":
-        return `(${node.operands.map((operand) => this.expression(operand)).join(" OR ")})`;
+        return this.balanced(node.operands, "OR");
       case "Not":
         // Two-valued logic: a clause on a missing value is false, so NOT of it is true.
         return `(NOT COALESCE(${this.expression(node.operand)}, ${FALSE}))`;
       default:
         return this.clause(node, filterOf(this.checked, node));
     }
+  }
+
+  /**
+   * `(a OR b OR …)`, nested as a balanced tree past 16 operands: SQLite parses a flat chain as a
+   * tree as deep as it is long and refuses more than 1,000 levels.
+   */
+  private balanced(operands: readonly Expression[], joiner: "AND" | "OR"): string {
+    if (operands.length <= 16) return `(${operands.map((operand) => this.expression(operand)).join(` ${joiner} `)})`;
+    const middle = Math.ceil(operands.length / 2);
+    return `(${this.balanced(operands.slice(0, middle), joiner)} ${joiner} ${this.balanced(operands.slice(middle), joiner)})`;
   }
 
   private clause(clause: Clause, definition: FilterDefinition): string {
@@ -169,6 +179,7 @@ class Compiler {
       high = high && { value: high.inclusive ? Math.floor(high.value) : Math.ceil(high.value) - 1, inclusive: true };
       limits = INT_RANGE[storage.bits];
     } else if (storage.kind === "timestamp") limits = INSTANT_RANGE;
+    else if (storage.kind === "float") limits = [-Number.MAX_VALUE, Number.MAX_VALUE];
     const empty =
       (low !== null && (Number.isNaN(low.value) || low.value > limits[1] || (low.value === limits[1] && !low.inclusive))) ||
       (high !== null && (Number.isNaN(high.value) || high.value < limits[0] || (high.value === limits[0] && !high.inclusive))) ||
@@ -208,6 +219,9 @@ class Compiler {
       return postgres ? `CAST(${this.param(iso.slice(0, -1))} AS timestamp(3))` : this.param(iso.replace("Z", "+00:00"));
     }
     if (storage.kind === "enum" && postgres) return `CAST(${this.param(value)} AS "${storage.postgresType}")`;
+    // Prisma sends a float parameter rounded to 16 digits (0.30000000000000004 → 0.3) and refuses
+    // one beyond 2^53: floats travel as their shortest exact text and are cast by the database.
+    if (storage.kind === "float") return `CAST(${this.param(String(value))} AS ${postgres ? "double precision" : "REAL"})`;
     return this.param(value);
   }
 
@@ -236,8 +250,10 @@ class Compiler {
       high: low === null ? null : { value: yearsBefore(this.options, clamp(low)), inclusive: true },
       negated: condition.negated,
     };
-    if (low !== null && high !== null && low > high) return condition.negated ? this.presence(namespace, key, true) : FALSE;
-    return this.metafieldRows(namespace, key, () => this.textRange(`substr(m."value", 1, 10)`, birthDays));
+    // only a value that starts like a date has an age
+    const dated = this.options.dialect === "postgresql" ? `m."value" ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'` : `m."value" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'`;
+    if (low !== null && high !== null && low > high) return condition.negated ? this.metafieldRows(namespace, key, () => dated) : FALSE;
+    return this.metafieldRows(namespace, key, () => `${dated} AND ${this.textRange(`substr(m."value", 1, 10)`, birthDays)}`);
   }
 
   private anniversary(clause: Clause): string {

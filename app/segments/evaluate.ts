@@ -41,6 +41,8 @@ export function prepare(checked: CheckedQuery, context: EvaluationContext): Pred
 }
 
 const never: Predicate = () => false;
+/** a metafield value that starts like a date (YYYY-MM-DD) */
+const DATED = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/;
 
 class Preparer {
   private readonly digits: number;
@@ -136,7 +138,7 @@ class Preparer {
     const todayDay = today(this.context);
     return (record) => {
       const birth = record.metafields[key];
-      return birth !== undefined && inCondition(condition, ageOn(birth.slice(0, 10), todayDay));
+      return birth !== undefined && DATED.test(birth) && inCondition(condition, ageOn(birth.slice(0, 10), todayDay));
     };
   }
 

@@ -5,10 +5,17 @@ export const MAX_QUERY_LENGTH = 10_000;
 
 const NAME_START = /[A-Za-z_]/;
 const NAME_PART = /[A-Za-z0-9_.]/;
-const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?/;
-const DEPRECATED_DATE = /^\d+_(days|weeks|months|years)_ago\b/;
-const RELATIVE_DATE = /^[+-]\d+[dwmy](?![A-Za-z0-9_])/;
-const NUMBER = /^-?\d+(\.\d+)?(?![A-Za-z0-9_])/;
+// sticky: each matches at one offset of the whole query, however long the token
+const DATE = /\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?/y;
+const DEPRECATED_DATE = /\d+_(days|weeks|months|years)_ago\b/y;
+const RELATIVE_DATE = /[+-]\d+[dwmy](?![A-Za-z0-9_])/y;
+const NUMBER = /-?\d+(\.\d+)?(?![A-Za-z0-9_])/y;
+
+/** The length of the token `pattern` matches at `offset`, or 0. */
+function lengthAt(pattern: RegExp, source: string, offset: number): number {
+  pattern.lastIndex = offset;
+  return pattern.exec(source)?.[0].length ?? 0;
+}
 
 /** Splits query text into tokens; the last one is EOF. Throws SegmentQueryError on text it cannot read. */
 export function tokenize(source: string): Token[] {
@@ -30,7 +37,6 @@ export function tokenize(source: string): Token[] {
       i++;
       continue;
     }
-    const rest = source.slice(i, i + 40);
     if (c === "(") push("LParen", i, ++i);
     else if (c === ")") push("RParen", i, ++i);
     else if (c === ",") push("Comma", i, ++i);
@@ -42,19 +48,10 @@ export function tokenize(source: string): Token[] {
       push("Operator", i, end);
       i = end;
     } else if (c === "'") i = readString(source, i, push);
-    else if (RELATIVE_DATE.test(rest)) {
-      const length = (RELATIVE_DATE.exec(rest) as RegExpExecArray)[0].length;
-      push("RelativeDate", i, (i += length));
-    } else if (/[0-9]/.test(c) && DATE.test(rest)) {
-      const length = (DATE.exec(rest) as RegExpExecArray)[0].length;
-      push("Date", i, (i += length));
-    } else if (/[0-9]/.test(c) && DEPRECATED_DATE.test(rest)) {
-      const length = (DEPRECATED_DATE.exec(rest) as RegExpExecArray)[0].length;
-      push("DeprecatedDate", i, (i += length));
-    } else if (/[-0-9]/.test(c) && NUMBER.test(rest)) {
-      const length = (NUMBER.exec(rest) as RegExpExecArray)[0].length;
-      push("Number", i, (i += length));
-    } else if (NAME_START.test(c)) {
+    else if (lengthAt(RELATIVE_DATE, source, i) > 0) push("RelativeDate", i, (i += lengthAt(RELATIVE_DATE, source, i)));
+    else if (/[0-9]/.test(c) && lengthAt(DATE, source, i) > 0) push("Date", i, (i += lengthAt(DATE, source, i)));
+    else if (/[0-9]/.test(c) && lengthAt(DEPRECATED_DATE, source, i) > 0) push("DeprecatedDate", i, (i += lengthAt(DEPRECATED_DATE, source, i)));
+    else if (/[-0-9]/.test(c) && lengthAt(NUMBER, source, i) > 0) push("Number", i, (i += lengthAt(NUMBER, source, i))); else if (NAME_START.test(c)) {
       const start = i;
       while (i < source.length && NAME_PART.test(source[i] as string)) i++;
       if (source[i - 1] === ".") throw syntaxError(source, { start, end: i }, `"${source.slice(start, i)}" ends with a dot`, "a filter name looks like metafields.namespace.key");
@@ -73,6 +70,9 @@ export function tokenize(source: string): Token[] {
   return tokens;
 }
 
+/** NUL (PostgreSQL text cannot hold it) and lone UTF-16 surrogates (no encoding can). */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function readString(source: string, start: number, push: (kind: TokenKind, start: number, end: number, value?: string) => void): number {
   let value = "";
   let i = start + 1;
@@ -84,6 +84,9 @@ function readString(source: string, start: number, push: (kind: TokenKind, start
       continue;
     }
     if (c === "'") {
+      if (UNSTORABLE.test(value)) {
+        throw syntaxError(source, { start, end: i + 1 }, "this text value holds a character that cannot be stored", "remove control characters and broken characters from it");
+      }
       push("String", start, i + 1, value);
       return i + 1;
     }
