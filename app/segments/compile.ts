@@ -2,9 +2,9 @@
  * The SQL compiler: a checked query × dialect × now × time zone → one SELECT of the ids of the
  * shop's customers in the segment. Every value — amounts, dates, tags, ids — goes in as a
  * parameter; the text holds only the compiler's own identifiers and keywords. The SQL reads like
- * what a person would write against the store's indexes: a range on a Customer column, or
- * `c."id" IN (SELECT … FROM <child table> WHERE "shopId" = ? AND …)` for tags, addresses,
- * metafields and purchases.
+ * what a person would write against the store's indexes: a range on a Customer column, or a
+ * subquery on a child table (tags, addresses, metafields, orders) — `c."id" IN (…)` on SQLite, a
+ * correlated `EXISTS (…)` on PostgreSQL (see `related`).
  */
 import type { Clause, Expression } from "./ast";
 import { filterOf, type CheckedQuery } from "./engine";
@@ -131,14 +131,14 @@ class Compiler {
       }
       case "list": {
         const alias = field.table === "CustomerTag" ? "t" : "a";
-        const base = `SELECT ${alias}."customerId" FROM "${field.table}" AS ${alias} WHERE ${alias}."shopId" = ${this.shop()}`;
+        const from = `"${field.table}" AS ${alias}`;
         if (clause.kind === "NullCheck") {
-          const any = `c."id" IN (${base} AND ${alias}."${field.column}" IS NOT NULL)`;
+          const any = this.related(alias, from, () => [`${alias}."${field.column}" IS NOT NULL`]);
           return clause.negated ? `(${any})` : `(NOT ${any})`;
         }
         if (clause.kind !== "Contains" || clause.value.kind !== "String") return FALSE;
         const wanted = field.lowerCase ? clause.value.value.toLowerCase() : clause.value.value;
-        const contains = `c."id" IN (${base} AND ${alias}."${field.column}" = ${this.param(wanted)})`;
+        const contains = this.related(alias, from, () => [`${alias}."${field.column}" = ${this.param(wanted)}`]);
         return clause.negated ? `(NOT ${contains})` : `(${contains})`;
       }
       case "age":
@@ -225,10 +225,27 @@ class Compiler {
     return this.param(value);
   }
 
-  /** Placeholders are positional in SQLite, so the condition is built after the parameters before it. */
+  /**
+   * "The customer has rows in a child table that meet these conditions (and, grouped per customer,
+   * these aggregates)". SQLite: `c."id" IN (SELECT … )`, which it reads once into an index and can
+   * drive the query from. PostgreSQL: a correlated `EXISTS`, which it turns into a semi-join under
+   * AND and probes by index under OR — where an `IN` it cannot hash would be re-read for every
+   * customer. Placeholders are positional in SQLite, so conditions are built in the order they appear.
+   */
+  private related(alias: string, from: string, conditions: () => string[], having?: () => string[]): string {
+    const shop = `${alias}."shopId" = ${this.shop()}`;
+    const where = [shop, ...conditions()].join(" AND ");
+    const aggregates = having?.() ?? [];
+    if (this.options.dialect === "postgresql") {
+      // an aggregate without GROUP BY yields a row even over no rows: at least one must match
+      return `EXISTS (SELECT 1 FROM ${from} WHERE ${alias}."customerId" = c."id" AND ${where}${aggregates.length ? ` HAVING count(*) > 0 AND ${aggregates.join(" AND ")}` : ""})`;
+    }
+    const grouped = aggregates.length ? ` GROUP BY ${alias}."customerId" HAVING ${aggregates.join(" AND ")}` : "";
+    return `c."id" IN (SELECT ${alias}."customerId" FROM ${from} WHERE ${where}${grouped})`;
+  }
+
   private metafieldRows(namespace: string, key: string, condition?: () => string): string {
-    const head = `SELECT m."customerId" FROM "CustomerMetafield" AS m WHERE m."shopId" = ${this.shop()} AND m."namespace" = ${this.param(namespace)} AND m."key" = ${this.param(key)}`;
-    return `c."id" IN (${head}${condition ? ` AND ${condition()}` : ""})`;
+    return this.related("m", `"CustomerMetafield" AS m`, () => [`m."namespace" = ${this.param(namespace)}`, `m."key" = ${this.param(key)}`, ...(condition ? [condition()] : [])]);
   }
 
   private presence(namespace: string, key: string, negated: boolean): string {
@@ -307,25 +324,22 @@ class Compiler {
 
   private function(clause: Clause, definition: FilterDefinition): string {
     const spec = functionSpec(clause, definition, this.options);
-    const where = [`o."shopId" = ${this.shop()}`, `o."customerId" IS NOT NULL`, COUNTED_ORDER];
-    let from = `"Order" AS o`;
-    if (spec.function === "orders_placed") {
-      for (const condition of spec.orders) {
-        where.push(
-          condition.name === "date"
-            ? this.range(`o."processedAt"`, condition.condition, { kind: "timestamp" })
-            : this.range(`o."totalMinor"`, condition.condition, { kind: "int", bits: 64 }),
-        );
-      }
-    } else {
-      from = `"Order" AS o JOIN "OrderLine" AS l ON l."orderId" = o."id"`;
-      for (const condition of spec.lines) where.push(this.line(condition));
-    }
-    const having = spec.aggregates.map((aggregate) => this.aggregate(aggregate));
-    const subquery = having.length
-      ? `SELECT o."customerId" FROM ${from} WHERE ${where.join(" AND ")} GROUP BY o."customerId" HAVING ${having.join(" AND ")}`
-      : `SELECT o."customerId" FROM ${from} WHERE ${where.join(" AND ")}`;
-    const matches = `c."id" IN (${subquery})`;
+    const orders = spec.function === "orders_placed";
+    const from = orders ? `"Order" AS o` : `"Order" AS o JOIN "OrderLine" AS l ON l."orderId" = o."id"`;
+    const conditions = () => {
+      const where = [`o."customerId" IS NOT NULL`, COUNTED_ORDER];
+      if (spec.function === "orders_placed") {
+        for (const condition of spec.orders) {
+          where.push(
+            condition.name === "date"
+              ? this.range(`o."processedAt"`, condition.condition, { kind: "timestamp" })
+              : this.range(`o."totalMinor"`, condition.condition, { kind: "int", bits: 64 }),
+          );
+        }
+      } else for (const condition of spec.lines) where.push(this.line(condition));
+      return where;
+    };
+    const matches = this.related("o", from, conditions, () => spec.aggregates.map((aggregate) => this.aggregate(aggregate)));
     return spec.negated ? `(NOT ${matches})` : `(${matches})`;
   }
 
