@@ -12,15 +12,10 @@ import { BIRTH_DATE_METAFIELD, fieldOf, metafieldKey, type Storage } from "./fie
 import type { FilterDefinition } from "./filters";
 import {
   anniversaryDays,
-  dayBetween,
-  dayCondition,
+  clauseDayCondition,
+  clauseInstantCondition,
+  clauseNumberCondition,
   functionSpec,
-  instantBetween,
-  instantCondition,
-  minorUnits,
-  numberBetween,
-  numberCondition,
-  numberOf,
   yearsBefore,
   type AggregateCondition,
   type Bound,
@@ -153,16 +148,11 @@ class Compiler {
   }
 
   private numeric(clause: Clause, money: boolean): Condition<number> {
-    const convert = money ? (value: Parameters<typeof numberOf>[0]) => minorUnits(value, this.digits) : numberOf;
-    if (clause.kind === "Comparison") return numberCondition(clause.operator, convert(clause.value));
-    if (clause.kind === "Between") return numberBetween(convert(clause.low), convert(clause.high));
-    return { low: null, high: null, negated: true };
+    return clauseNumberCondition(clause, money, this.options);
   }
 
   private instant(clause: Clause): Condition<number> {
-    if (clause.kind === "Comparison") return instantCondition(clause.operator, clause.value, this.options);
-    if (clause.kind === "Between") return instantBetween(clause.low, clause.high, this.options);
-    return { low: null, high: null, negated: true };
+    return clauseInstantCondition(clause, this.options);
   }
 
   /**
@@ -304,10 +294,8 @@ class Compiler {
         return this.metafieldRows(namespace, key, () => this.range(`(${number})`, condition, { kind: "float" }));
       }
       case "date": {
-        let condition: Condition<string>;
-        if (clause.kind === "Comparison") condition = dayCondition(clause.operator, clause.value, this.options);
-        else if (clause.kind === "Between") condition = dayBetween(clause.low, clause.high, this.options);
-        else return FALSE;
+        const condition = clauseDayCondition(clause, this.options);
+        if (!condition) return FALSE;
         return this.metafieldRows(namespace, key, () => this.textRange(`substr(m."value", 1, 10)`, condition));
       }
       case "boolean":

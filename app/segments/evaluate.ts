@@ -11,17 +11,12 @@ import type { CustomerRecord, RecordLine, RecordOrder } from "./record";
 import {
   ageOn,
   anniversaryDays,
-  dayBetween,
-  dayCondition,
+  clauseDayCondition,
+  clauseInstantCondition,
+  clauseNumberCondition,
   functionSpec,
   inCondition,
-  instantBetween,
-  instantCondition,
   METAFIELD_NUMBER,
-  minorUnits,
-  numberBetween,
-  numberCondition,
-  numberOf,
   today,
   type AggregateCondition,
   type Condition,
@@ -119,16 +114,11 @@ class Preparer {
   }
 
   private numeric(clause: Clause, money: boolean): Condition<number> {
-    const convert = money ? (value: Parameters<typeof numberOf>[0]) => minorUnits(value, this.digits) : numberOf;
-    if (clause.kind === "Comparison") return numberCondition(clause.operator, convert(clause.value));
-    if (clause.kind === "Between") return numberBetween(convert(clause.low), convert(clause.high));
-    return { low: null, high: null, negated: true };
+    return clauseNumberCondition(clause, money, this.context);
   }
 
   private instant(clause: Clause): Condition<number> {
-    if (clause.kind === "Comparison") return instantCondition(clause.operator, clause.value, this.context);
-    if (clause.kind === "Between") return instantBetween(clause.low, clause.high, this.context);
-    return { low: null, high: null, negated: true };
+    return clauseInstantCondition(clause, this.context);
   }
 
   private age(clause: Clause): Predicate {
@@ -173,10 +163,8 @@ class Preparer {
         };
       }
       case "date": {
-        let condition: Condition<string>;
-        if (clause.kind === "Comparison") condition = dayCondition(clause.operator, clause.value, this.context);
-        else if (clause.kind === "Between") condition = dayBetween(clause.low, clause.high, this.context);
-        else return never;
+        const condition = clauseDayCondition(clause, this.context);
+        if (!condition) return never;
         return (record) => {
           const value = record.metafields[path];
           return value !== undefined && inCondition(condition, value.slice(0, 10));

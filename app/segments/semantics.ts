@@ -184,6 +184,30 @@ export function anniversaryDays(low: Value, high: Value, context: EvaluationCont
   return days;
 }
 
+// ---------------------------------------------------------------- clauses
+
+/** The number condition of a comparison or BETWEEN clause (money in minor units); other clauses match nothing. */
+export function clauseNumberCondition(clause: Clause, money: boolean, context: EvaluationContext): Condition<number> {
+  const convert = money ? (value: Value) => minorUnits(value, context.currencyDigits ?? 2) : numberOf;
+  if (clause.kind === "Comparison") return numberCondition(clause.operator, convert(clause.value));
+  if (clause.kind === "Between") return numberBetween(convert(clause.low), convert(clause.high));
+  return { low: null, high: null, negated: true };
+}
+
+/** The instant condition of a date comparison or BETWEEN clause; other clauses match nothing. */
+export function clauseInstantCondition(clause: Clause, context: EvaluationContext): Condition<number> {
+  if (clause.kind === "Comparison") return instantCondition(clause.operator, clause.value, context);
+  if (clause.kind === "Between") return instantBetween(clause.low, clause.high, context);
+  return { low: null, high: null, negated: true };
+}
+
+/** The day condition (date metafields) of a comparison or BETWEEN clause, or null for other clauses. */
+export function clauseDayCondition(clause: Clause, context: EvaluationContext): Condition<string> | null {
+  if (clause.kind === "Comparison") return dayCondition(clause.operator, clause.value, context);
+  if (clause.kind === "Between") return dayBetween(clause.low, clause.high, context);
+  return null;
+}
+
 // ---------------------------------------------------------------- functions
 
 export type LineCondition =
