@@ -33,7 +33,8 @@ describe("the SQL compiler", () => {
     const numbers = [...postgres.text.matchAll(/\$(\d+)/g)].map((match) => Number(match[1]));
     expect(numbers).toEqual(postgres.params.map((_, index) => index + 1));
     expect(postgres.params).toEqual(sqlite.params.map((value, index) => (typeof value === "string" && value.endsWith("+00:00") ? postgres.params[index] : value)));
-    expect(sqlite.text.startsWith(`SELECT c."id" AS "id" FROM "Customer" AS c WHERE c."shopId" = ?`)).toBe(true);
+    // a single clause on a child table selects from it alone; anything else reads Customer
+    expect(sqlite.text).toMatch(/^SELECT (c\."id" AS "id" FROM "Customer" AS c WHERE c\."shopId" = \?|DISTINCT \w+\."customerId" AS "id" FROM "\w+" AS \w+|o\."customerId" AS "id" FROM "Order" AS o)/);
     expect(sqlite.params[0]).toBe(42);
   });
 
@@ -72,7 +73,7 @@ describe("the SQL compiler", () => {
   });
 
   it("counts", () => {
-    const analysis = analyse("customer_tags CONTAINS 'vip'");
+    const analysis = analyse("customer_tags CONTAINS 'vip' AND amount_spent > 1");
     if (!analysis.ok) throw new Error("invalid");
     expect(compileCount(analysis.checked, { ...CONTEXT, dialect: "sqlite" }).text).toMatch(/^SELECT count\(\*\) AS "count" FROM \(SELECT c\."id"/);
   });

@@ -39,9 +39,16 @@ export interface CompiledQuery {
 }
 
 export function compileToSql(checked: CheckedQuery, options: CompileOptions): CompiledQuery {
+  const expression = checked.query.expression;
+  if (expression.kind !== "And" && expression.kind !== "Or" && expression.kind !== "Not") {
+    // one clause on a child table (a tag, a purchase): select from that table alone, as a person would
+    const compiler = new Compiler(checked, options);
+    const text = compiler.directSelect(expression);
+    if (text) return { text, params: compiler.params };
+  }
   const compiler = new Compiler(checked, options);
   const shop = compiler.param(options.shopId);
-  const where = compiler.expression(checked.query.expression);
+  const where = compiler.expression(expression, true);
   return { text: `SELECT c."id" AS "id" FROM "Customer" AS c WHERE c."shopId" = ${shop} AND ${where}`, params: compiler.params };
 }
 
@@ -60,9 +67,14 @@ const INSTANT_RANGE = [-62_135_596_800_000, 253_402_300_799_999] as const;
 /** Orders that count as purchases: not cancelled, not test orders. */
 const COUNTED_ORDER = `o."cancelledAt" IS NULL AND NOT o."test"`;
 
+type Placement = "select" | "drive" | "probe";
+
 class Compiler {
   readonly params: SqlParameter[] = [];
   private readonly digits: number;
+  /** whether the clause being compiled is a conjunct of the whole query (so it can drive the query) */
+  private top = false;
+  private selecting = false;
 
   constructor(
     private readonly checked: CheckedQuery,
@@ -80,28 +92,46 @@ class Compiler {
     return this.param(this.options.shopId);
   }
 
-  expression(node: Expression): string {
+  /** `top`: the node is the whole query or one of its top-level conjuncts. */
+  expression(node: Expression, top = false): string {
     switch (node.kind) {
       case "And":
-        return this.balanced(node.operands, "AND");
+        return this.balanced(node.operands, "AND", top);
       case "Or":
-        return this.balanced(node.operands, "OR");
+        return this.balanced(node.operands, "OR", false);
       case "Not":
         // Two-valued logic: a clause on a missing value is false, so NOT of it is true.
         return `(NOT COALESCE(${this.expression(node.operand)}, ${FALSE}))`;
       default:
+        this.top = top;
         return this.clause(node, filterOf(this.checked, node));
     }
+  }
+
+  /**
+   * The whole query when it is one positive clause on a child table: `SELECT DISTINCT
+   * t."customerId" AS "id" FROM "CustomerTag" AS t WHERE t."shopId" = ? AND …` — the child row
+   * carries the shop, so the Customer table need not be read. Null for any other clause.
+   */
+  directSelect(clause: Clause): string | null {
+    const definition = filterOf(this.checked, clause);
+    const field = fieldOf(definition.name);
+    const positive =
+      (field.kind === "list" && clause.kind === "Contains" && !clause.negated) ||
+      (field.kind === "function" && !functionSpec(clause, definition, this.options).negated);
+    if (!positive) return null;
+    this.selecting = true;
+    return this.clause(clause, definition);
   }
 
   /**
    * `(a OR b OR …)`, nested as a balanced tree past 16 operands: SQLite parses a flat chain as a
    * tree as deep as it is long and refuses more than 1,000 levels.
    */
-  private balanced(operands: readonly Expression[], joiner: "AND" | "OR"): string {
-    if (operands.length <= 16) return `(${operands.map((operand) => this.expression(operand)).join(` ${joiner} `)})`;
+  private balanced(operands: readonly Expression[], joiner: "AND" | "OR", top: boolean): string {
+    if (operands.length <= 16) return `(${operands.map((operand) => this.expression(operand, top)).join(` ${joiner} `)})`;
     const middle = Math.ceil(operands.length / 2);
-    return `(${this.balanced(operands.slice(0, middle), joiner)} ${joiner} ${this.balanced(operands.slice(middle), joiner)})`;
+    return `(${this.balanced(operands.slice(0, middle), joiner, top)} ${joiner} ${this.balanced(operands.slice(middle), joiner, top)})`;
   }
 
   private clause(clause: Clause, definition: FilterDefinition): string {
@@ -128,12 +158,13 @@ class Compiler {
         const alias = field.table === "CustomerTag" ? "t" : "a";
         const from = `"${field.table}" AS ${alias}`;
         if (clause.kind === "NullCheck") {
-          const any = this.related(alias, from, () => [`${alias}."${field.column}" IS NOT NULL`]);
+          const any = this.related(alias, from, () => [`${alias}."${field.column}" IS NOT NULL`], undefined, clause.negated);
           return clause.negated ? `(${any})` : `(NOT ${any})`;
         }
         if (clause.kind !== "Contains" || clause.value.kind !== "String") return FALSE;
         const wanted = field.lowerCase ? clause.value.value.toLowerCase() : clause.value.value;
-        const contains = this.related(alias, from, () => [`${alias}."${field.column}" = ${this.param(wanted)}`]);
+        const contains = this.related(alias, from, () => [`${alias}."${field.column}" = ${this.param(wanted)}`], undefined, !clause.negated);
+        if (this.selecting) return contains;
         return clause.negated ? `(NOT ${contains})` : `(${contains})`;
       }
       case "age":
@@ -217,29 +248,46 @@ class Compiler {
 
   /**
    * "The customer has rows in a child table that meet these conditions (and, grouped per customer,
-   * these aggregates)". SQLite: `c."id" IN (SELECT … )`, which it reads once into an index and can
-   * drive the query from. PostgreSQL: a correlated `EXISTS`, which it turns into a semi-join under
-   * AND and probes by index under OR — where an `IN` it cannot hash would be re-read for every
-   * customer. Placeholders are positional in SQLite, so conditions are built in the order they appear.
+   * these aggregates)", placed the way each store plans best:
+   * - drive: a positive top-level conjunct, `c."id" IN (SELECT … [GROUP BY … HAVING …])`, which
+   *   both stores turn into a semi-join led by the child table's index;
+   * - probe: under OR or NOT, a correlated `EXISTS (SELECT 1 … WHERE "customerId" = c."id" …)`,
+   *   an index probe per candidate customer — an `IN` there would be read whole first (SQLite) or,
+   *   too big to hash, re-read for every customer (PostgreSQL: minutes on a million);
+   * - select: the whole query (see directSelect).
+   * Placeholders are positional in SQLite, so conditions are built in the order they appear.
    */
-  private related(alias: string, from: string, conditions: () => string[], having?: () => string[]): string {
+  private related(alias: string, from: string, conditions: () => string[], having?: () => string[], positive = true): string {
+    const placement: Placement = this.selecting ? "select" : this.top && positive ? "drive" : "probe";
     const shop = `${alias}."shopId" = ${this.shop()}`;
     const where = [shop, ...conditions()].join(" AND ");
     const aggregates = having?.() ?? [];
-    if (this.options.dialect === "postgresql") {
-      // an aggregate without GROUP BY yields a row even over no rows: at least one must match
-      return `EXISTS (SELECT 1 FROM ${from} WHERE ${alias}."customerId" = c."id" AND ${where}${aggregates.length ? ` HAVING count(*) > 0 AND ${aggregates.join(" AND ")}` : ""})`;
-    }
     const grouped = aggregates.length ? ` GROUP BY ${alias}."customerId" HAVING ${aggregates.join(" AND ")}` : "";
-    return `c."id" IN (SELECT ${alias}."customerId" FROM ${from} WHERE ${where}${grouped})`;
+    switch (placement) {
+      case "select":
+        return `SELECT ${grouped ? "" : "DISTINCT "}${alias}."customerId" AS "id" FROM ${from} WHERE ${where}${grouped}`;
+      case "drive":
+        return `c."id" IN (SELECT ${alias}."customerId" FROM ${from} WHERE ${where}${grouped})`;
+      case "probe":
+        // an aggregate without GROUP BY yields a row even over no rows: at least one must match
+        // (SQLite takes HAVING without GROUP BY only in a query that selects an aggregate)
+        if (aggregates.length === 0) return `EXISTS (SELECT 1 FROM ${from} WHERE ${alias}."customerId" = c."id" AND ${where})`;
+        return `EXISTS (SELECT count(*) FROM ${from} WHERE ${alias}."customerId" = c."id" AND ${where} HAVING count(*) > 0 AND ${aggregates.join(" AND ")})`;
+    }
   }
 
-  private metafieldRows(namespace: string, key: string, condition?: () => string): string {
-    return this.related("m", `"CustomerMetafield" AS m`, () => [`m."namespace" = ${this.param(namespace)}`, `m."key" = ${this.param(key)}`, ...(condition ? [condition()] : [])]);
+  private metafieldRows(namespace: string, key: string, condition?: () => string, positive = true): string {
+    return this.related(
+      "m",
+      `"CustomerMetafield" AS m`,
+      () => [`m."namespace" = ${this.param(namespace)}`, `m."key" = ${this.param(key)}`, ...(condition ? [condition()] : [])],
+      undefined,
+      positive,
+    );
   }
 
   private presence(namespace: string, key: string, negated: boolean): string {
-    const any = this.metafieldRows(namespace, key);
+    const any = this.metafieldRows(namespace, key, undefined, negated);
     return negated ? `(${any})` : `(NOT ${any})`;
   }
 
@@ -324,10 +372,15 @@ class Compiler {
               : this.range(`o."totalMinor"`, condition.condition, { kind: "int", bits: 64 }),
           );
         }
-      } else for (const condition of spec.lines) where.push(this.line(condition));
+      } else {
+        // the line's own shop column lets the (shopId, productShopifyId) index lead
+        where.push(`l."shopId" = ${this.shop()}`);
+        for (const condition of spec.lines) where.push(this.line(condition));
+      }
       return where;
     };
-    const matches = this.related("o", from, conditions, () => spec.aggregates.map((aggregate) => this.aggregate(aggregate)));
+    const matches = this.related("o", from, conditions, () => spec.aggregates.map((aggregate) => this.aggregate(aggregate)), !spec.negated);
+    if (this.selecting) return matches;
     return spec.negated ? `(NOT ${matches})` : `(${matches})`;
   }
 
