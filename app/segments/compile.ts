@@ -69,6 +69,17 @@ const COUNTED_ORDER = `o."cancelledAt" IS NULL AND NOT o."test"`;
 
 type Placement = "select" | "drive" | "probe";
 
+interface Subquery {
+  /** the child rows' conditions besides the shop, built when placed (SQLite's ? are positional) */
+  readonly conditions: () => string[];
+  /** aggregate conditions over a customer's matching rows */
+  readonly having?: () => string[];
+  /** the clause asks for customers with such rows (not without them) */
+  readonly positive?: boolean;
+  /** at most one matching row per customer, so a direct select needs no DISTINCT */
+  readonly unique?: boolean;
+}
+
 class Compiler {
   readonly params: SqlParameter[] = [];
   private readonly digits: number;
@@ -158,12 +169,17 @@ class Compiler {
         const alias = field.table === "CustomerTag" ? "t" : "a";
         const from = `"${field.table}" AS ${alias}`;
         if (clause.kind === "NullCheck") {
-          const any = this.related(alias, from, () => [`${alias}."${field.column}" IS NOT NULL`], undefined, clause.negated);
+          const any = this.related(alias, from, { conditions: () => [`${alias}."${field.column}" IS NOT NULL`], positive: clause.negated });
           return clause.negated ? `(${any})` : `(NOT ${any})`;
         }
         if (clause.kind !== "Contains" || clause.value.kind !== "String") return FALSE;
         const wanted = field.lowerCase ? clause.value.value.toLowerCase() : clause.value.value;
-        const contains = this.related(alias, from, () => [`${alias}."${field.column}" = ${this.param(wanted)}`], undefined, !clause.negated);
+        const contains = this.related(alias, from, {
+          conditions: () => [`${alias}."${field.column}" = ${this.param(wanted)}`],
+          positive: !clause.negated,
+          // a customer has a tag once (its key is customerId + tag); an address country can repeat
+          unique: field.table === "CustomerTag",
+        });
         if (this.selecting) return contains;
         return clause.negated ? `(NOT ${contains})` : `(${contains})`;
       }
@@ -257,7 +273,8 @@ class Compiler {
    * - select: the whole query (see directSelect).
    * Placeholders are positional in SQLite, so conditions are built in the order they appear.
    */
-  private related(alias: string, from: string, conditions: () => string[], having?: () => string[], positive = true): string {
+  private related(alias: string, from: string, subquery: Subquery): string {
+    const { conditions, having, positive = true, unique = false } = subquery;
     const placement: Placement = this.selecting ? "select" : this.top && positive ? "drive" : "probe";
     const shop = `${alias}."shopId" = ${this.shop()}`;
     const where = [shop, ...conditions()].join(" AND ");
@@ -265,7 +282,7 @@ class Compiler {
     const grouped = aggregates.length ? ` GROUP BY ${alias}."customerId" HAVING ${aggregates.join(" AND ")}` : "";
     switch (placement) {
       case "select":
-        return `SELECT ${grouped ? "" : "DISTINCT "}${alias}."customerId" AS "id" FROM ${from} WHERE ${where}${grouped}`;
+        return `SELECT ${grouped || unique ? "" : "DISTINCT "}${alias}."customerId" AS "id" FROM ${from} WHERE ${where}${grouped}`;
       case "drive":
         return `c."id" IN (SELECT ${alias}."customerId" FROM ${from} WHERE ${where}${grouped})`;
       case "probe":
@@ -277,13 +294,10 @@ class Compiler {
   }
 
   private metafieldRows(namespace: string, key: string, condition?: () => string, positive = true): string {
-    return this.related(
-      "m",
-      `"CustomerMetafield" AS m`,
-      () => [`m."namespace" = ${this.param(namespace)}`, `m."key" = ${this.param(key)}`, ...(condition ? [condition()] : [])],
-      undefined,
+    return this.related("m", `"CustomerMetafield" AS m`, {
+      conditions: () => [`m."namespace" = ${this.param(namespace)}`, `m."key" = ${this.param(key)}`, ...(condition ? [condition()] : [])],
       positive,
-    );
+    });
   }
 
   private presence(namespace: string, key: string, negated: boolean): string {
@@ -379,7 +393,7 @@ class Compiler {
       }
       return where;
     };
-    const matches = this.related("o", from, conditions, () => spec.aggregates.map((aggregate) => this.aggregate(aggregate)), !spec.negated);
+    const matches = this.related("o", from, { conditions, having: () => spec.aggregates.map((aggregate) => this.aggregate(aggregate)), positive: !spec.negated });
     if (this.selecting) return matches;
     return spec.negated ? `(NOT ${matches})` : `(${matches})`;
   }
