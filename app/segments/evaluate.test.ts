@@ -159,3 +159,17 @@ describe("the in-memory evaluator", () => {
     expect(predicate(customer({ amountSpentMinor: 20000 }))).toBe(false);
   });
 });
+
+describe("evaluate's prepared queries", () => {
+  it("reuses a prepared query through the shop's day and prepares again when the day changes", () => {
+    const analysis = analyse("last_order_date = today");
+    if (!analysis.ok) throw new Error("invalid");
+    const record = customer({ lastOrderAt: Date.parse("2026-11-23T10:00:00Z") });
+    expect(evaluate(analysis.checked, record, AMSTERDAM)).toBe(true);
+    expect(evaluate(analysis.checked, record, { ...AMSTERDAM, now: Date.parse("2026-11-23T22:59:00Z") })).toBe(true);
+    // 23:00 UTC is midnight in Amsterdam: a new day, so the same record is no longer "today"
+    expect(evaluate(analysis.checked, record, { ...AMSTERDAM, now: Date.parse("2026-11-23T23:00:00Z") })).toBe(false);
+    // 10:00 UTC is still 22 November in Pago Pago (UTC−11), where it is 23 November at noon UTC
+    expect(evaluate(analysis.checked, record, { ...AMSTERDAM, timeZone: "Pacific/Pago_Pago" })).toBe(false);
+  });
+});

@@ -27,8 +27,25 @@ import {
 
 export type Predicate = (record: CustomerRecord) => boolean;
 
+/**
+ * Whether one customer is in the segment. The predicate is prepared once per query and kept
+ * while the context means the same thing: a prepared query depends on `now` only through the
+ * shop's local day, so calls through a day reuse it.
+ */
 export function evaluate(checked: CheckedQuery, record: CustomerRecord, context: EvaluationContext): boolean {
-  return prepare(checked, context)(record);
+  let entry = prepared.get(checked);
+  if (!entry || entry.context !== context) {
+    const key = contextKey(context);
+    entry = entry && entry.key === key ? { ...entry, context } : { context, key, predicate: prepare(checked, context) };
+    prepared.set(checked, entry);
+  }
+  return entry.predicate(record);
+}
+
+const prepared = new WeakMap<CheckedQuery, { context: EvaluationContext; key: string; predicate: Predicate }>();
+
+function contextKey(context: EvaluationContext): string {
+  return `${context.timeZone}|${context.currencyDigits ?? 2}|${today(context)}`;
 }
 
 export function prepare(checked: CheckedQuery, context: EvaluationContext): Predicate {
