@@ -1,38 +1,6 @@
-import { z } from "zod";
-import { assertNoUserErrors, type AdminClient } from "./admin-client.server";
+import { assertNoUserErrors, runOperation, type AdminClient } from "./admin-client.server";
+import { webhookSubscriptionCreate, webhookSubscriptionsQuery, type WebhookSubscriptionsData } from "./operations/webhooks";
 import { WEBHOOK_TOPICS } from "./webhook-topics";
-
-const LIST = /* GraphQL */ `#graphql
-  query AppWebhookSubscriptions($after: String) {
-    webhookSubscriptions(first: 100, after: $after) {
-      nodes { id topic uri }
-      pageInfo { hasNextPage endCursor }
-    }
-  }
-`;
-
-const CREATE = /* GraphQL */ `#graphql
-  mutation AppWebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $uri: String!) {
-    webhookSubscriptionCreate(topic: $topic, webhookSubscription: { uri: $uri, format: JSON }) {
-      webhookSubscription { id }
-      userErrors { field message }
-    }
-  }
-`;
-
-const listResponse = z.object({
-  webhookSubscriptions: z.object({
-    nodes: z.array(z.object({ id: z.string(), topic: z.string(), uri: z.string().nullable().optional() })),
-    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
-  }),
-});
-
-const createResponse = z.object({
-  webhookSubscriptionCreate: z.object({
-    webhookSubscription: z.object({ id: z.string() }).nullable(),
-    userErrors: z.array(z.object({ field: z.array(z.string()).nullable().optional(), message: z.string() })),
-  }),
-});
 
 export interface WebhookRegistration {
   created: string[];
@@ -47,7 +15,7 @@ export async function registerWebhookSubscriptions(admin: AdminClient, appUrl: s
   const existing = new Set<string>();
   let after: string | null = null;
   do {
-    const page: z.infer<typeof listResponse> = listResponse.parse(await admin.request<unknown>(LIST, { after }));
+    const page: WebhookSubscriptionsData = await runOperation(admin, webhookSubscriptionsQuery, { after });
     for (const node of page.webhookSubscriptions.nodes) existing.add(`${node.topic} ${node.uri ?? ""}`);
     after = page.webhookSubscriptions.pageInfo.hasNextPage ? page.webhookSubscriptions.pageInfo.endCursor : null;
   } while (after);
@@ -60,7 +28,7 @@ export async function registerWebhookSubscriptions(admin: AdminClient, appUrl: s
       result.alreadyPresent.push(graphqlTopic);
       continue;
     }
-    const response = createResponse.parse(await admin.request<unknown>(CREATE, { topic: graphqlTopic, uri }));
+    const response = await runOperation(admin, webhookSubscriptionCreate, { topic: graphqlTopic, uri });
     assertNoUserErrors(`webhookSubscriptionCreate ${graphqlTopic}`, response.webhookSubscriptionCreate.userErrors);
     result.created.push(graphqlTopic);
   }

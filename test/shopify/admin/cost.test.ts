@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { buildDataset } from "./builder";
-import { RATE_LIMIT_PRESETS, startAdminStandIn, type AdminStandIn, type AdminStandInOptions } from "./index";
+import { RATE_LIMIT_PRESETS, startAdminStandIn, type AdminStandIn, type AdminStandInOptions, type CostRecord } from "./index";
 import { client } from "./testing";
 
 const TOKEN = "shpat_cost";
@@ -115,5 +115,27 @@ describe("leaky bucket", () => {
     expect(plus.body.extensions?.cost.throttleStatus).toEqual({ maximumAvailable: 20000, currentlyAvailable: 20000 - 7 - 2, restoreRate: 1000 });
     s.shop("tiny.myshopify.com").limits.restoreRate = 50;
     expect((await gql("{ shop { name } }")).body.extensions?.cost.throttleStatus.restoreRate).toBe(50);
+  });
+});
+
+describe("the bucket's accounting, for tests of a client's pacing", () => {
+  it("reports every priced request to onCost and keeps totals in usage", async () => {
+    let clock = 5_000_000;
+    const records: [string, CostRecord][] = [];
+    const { s, gql } = await start({ now: () => clock, maximumAvailable: 50, restoreRate: 5, onCost: (domain, record) => records.push([domain, record]) });
+    const page = "query Page { customers(first: 10) { nodes { id } } }"; // 12 requested, 2 + 5 actual
+    await gql(page);
+    await gql("{ shop { nope } }"); // invalid: never priced
+    s.shop("tiny.myshopify.com").bucket.available = 4;
+    expect((await gql(page)).body.errors?.[0]?.extensions?.["code"]).toBe("THROTTLED");
+    clock += 2_000;
+    await gql(page);
+    expect(records).toEqual([
+      ["tiny.myshopify.com", { atMs: 5_000_000, operationName: "Page", requestedQueryCost: 12, actualQueryCost: 7, availableBefore: 50, availableAfter: 43, throttled: false }],
+      ["tiny.myshopify.com", { atMs: 5_000_000, operationName: "Page", requestedQueryCost: 12, actualQueryCost: null, availableBefore: 4, availableAfter: 4, throttled: true }],
+      ["tiny.myshopify.com", { atMs: 5_002_000, operationName: "Page", requestedQueryCost: 12, actualQueryCost: 7, availableBefore: 14, availableAfter: 7, throttled: false }],
+    ]);
+    // lowest: what a charge left before its refund (14 − 12)
+    expect(s.shop("tiny.myshopify.com").usage).toEqual({ priced: 3, throttled: 1, charged: 14, lowestAvailable: 2 });
   });
 });

@@ -160,18 +160,33 @@ export async function runGraphQL(ctx: Ctx, request: RunRequest): Promise<GraphQL
       extensions: { cost: costExtension(shop, requested, null) },
     };
   }
+  const availableBefore = shop.bucket.available;
+  const record = (actual: number | null) => {
+    const throttled = actual === null;
+    shop.usage.priced++;
+    if (throttled) shop.usage.throttled++;
+    else shop.usage.charged += actual;
+    try {
+      ctx.env.onCost?.(shop, { atMs: ctx.env.now(), operationName: operation.name?.value ?? null, requestedQueryCost: requested, actualQueryCost: actual, availableBefore, availableAfter: shop.bucket.available, throttled });
+    } catch (error) {
+      process.emitWarning(`stand-in onCost failed: ${String(error)}`);
+    }
+  };
   if (shop.bucket.available < requested) {
+    record(null);
     return {
       errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }],
       extensions: { cost: costExtension(shop, requested, null) },
     };
   }
   shop.bucket.available -= requested;
+  shop.usage.lowestAvailable = Math.min(shop.usage.lowestAvailable, shop.bucket.available);
   const result = await execute({ schema, document, operationName: operation.name?.value ?? null, variableValues: variables, contextValue: ctx });
   const executed = result.data !== undefined;
   const actual = executed ? actualCost(schema, operation, fragments, variables, result.data) : 0;
   // the unused part of the requested cost is refunded, as Shopify does
   shop.bucket.available = Math.min(shop.limits.maximumAvailable, shop.bucket.available + (requested - actual));
+  record(actual);
   const body: GraphQLResponseBody = {};
   if (result.errors?.length) body.errors = result.errors.map((e) => (executed ? formatError(e) : formatVariableError(e)));
   if (executed) body.data = result.data;

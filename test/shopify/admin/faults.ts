@@ -15,7 +15,8 @@ export interface BulkFailure {
 /** Faults to start with: queued ones first, then a seeded fraction of the rest. */
 export interface FaultPlan {
   next?: { count: number; fault: Fault }[];
-  fraction?: { probability: number; fault: Fault; seed?: number };
+  /** a list of faults is a mix: each faulty request gets one of them, picked by the same seeded generator */
+  fraction?: { probability: number; fault: Fault | readonly Fault[]; seed?: number };
   /** the next bulk queries fail, one entry each */
   bulk?: BulkFailure[];
 }
@@ -26,10 +27,12 @@ export interface FaultPlan {
  */
 export class Faults {
   private readonly queue: { fault: Fault; remaining: number }[] = [];
-  private random: { probability: number; fault: Fault; next: () => number } | null = null;
+  private random: { probability: number; faults: readonly Fault[]; next: () => number } | null = null;
   private readonly bulkFailures: BulkFailure[] = [];
   /** How many faults were served so far (for assertions). */
   served = 0;
+  /** Faults served so far by kind: "429", "503", "delay"… (for assertions). */
+  readonly servedByKind: Record<string, number> = {};
 
   constructor(plan: FaultPlan = {}) {
     for (const { count, fault } of plan.next ?? []) this.next(count, fault);
@@ -54,9 +57,14 @@ export class Faults {
     return this;
   }
 
-  /** A seeded pseudo-random `probability` of requests get `fault`, until cleared. */
-  fraction(probability: number, fault: Fault, seed = 1): this {
-    this.random = { probability, fault, next: seededRandom(seed) };
+  /**
+   * A seeded pseudo-random `probability` of requests get `fault`, until cleared. Given several
+   * faults, each faulty request gets one of them, picked by the same generator.
+   */
+  fraction(probability: number, fault: Fault | readonly Fault[], seed = 1): this {
+    const faults: readonly Fault[] = Array.isArray(fault) ? fault : [fault as Fault];
+    if (faults.length === 0) throw new Error("fraction needs at least one fault");
+    this.random = { probability, faults, next: seededRandom(seed) };
     return this;
   }
 
@@ -73,13 +81,21 @@ export class Faults {
     if (head) {
       head.remaining--;
       if (head.remaining <= 0) this.queue.shift();
-      this.served++;
-      return head.fault;
+      return this.count(head.fault);
     }
     if (this.random && this.random.next() < this.random.probability) {
-      this.served++;
-      return this.random.fault;
+      const { faults, next } = this.random;
+      // a single fault draws nothing more, so seeded sequences stay as they were
+      const fault = faults.length === 1 ? faults[0] : faults[Math.min(faults.length - 1, Math.floor(next() * faults.length))];
+      if (fault) return this.count(fault);
     }
     return null;
+  }
+
+  private count(fault: Fault): Fault {
+    this.served++;
+    const kind = fault.kind === "status" ? String(fault.status) : fault.kind;
+    this.servedByKind[kind] = (this.servedByKind[kind] ?? 0) + 1;
+    return fault;
   }
 }

@@ -7,11 +7,11 @@ import { BulkRunner, type BulkOperationFinishPayload } from "./bulk";
 import type { DiscountFunction } from "./discounts";
 import { runGraphQL, standInSchema, type BucketOptions } from "./executor";
 import { Faults, type BulkFailure, type Fault, type FaultPlan } from "./faults";
-import type { Env } from "./resolvers";
+import type { CostRecord, Env } from "./resolvers";
 import { isSupportedVersion, SUPPORTED_VERSIONS, type ApiVersion } from "./schema";
 import { gid, ShopState } from "./store";
 
-export type { ApiVersion, BucketOptions, BulkFailure, BulkOperationFinishPayload, ChangeEvent, DiscountFunction, Fault, FaultPlan, ShopState };
+export type { ApiVersion, BucketOptions, BulkFailure, BulkOperationFinishPayload, ChangeEvent, CostRecord, DiscountFunction, Fault, FaultPlan, ShopState };
 export { Faults, MerchantActions, SUPPORTED_VERSIONS };
 
 /**
@@ -49,6 +49,12 @@ export interface AdminStandInOptions {
    * webhook topic. A throw from it fails a merchant action but never an Admin API call.
    */
   onChange?: (event: ChangeEvent) => void;
+  /**
+   * Called for every request priced against a shop's leaky bucket — charged or refused as
+   * THROTTLED — with the bucket before and after; for tests that check a client's pacing.
+   * `shop(domain).usage` keeps the totals.
+   */
+  onCost?: (shopDomain: string, record: CostRecord) => void;
   /** root objects per bulk slice (default 500) */
   bulkChunkSize?: number;
   /** pause between bulk slices in ms (default none) */
@@ -163,6 +169,7 @@ export async function startAdminStandIn(options: AdminStandInOptions = {}): Prom
     apiKey: options.apiKey ?? "stand-in-api-key",
     discountFunctions: options.discountFunctions,
     bulk,
+    ...(options.onCost ? { onCost: (shop: ShopState, record: CostRecord) => options.onCost?.(shop.domain, record) } : {}),
     onChange: (shop, topic, resource) => {
       try {
         emit({ shopDomain: shop.domain, topic, resource: resource as Record<string, unknown> });

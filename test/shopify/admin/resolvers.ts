@@ -20,6 +20,22 @@ export interface Env {
   };
   /** reports a change the app's own call caused (tagsAdd → customers/update); never throws into the call */
   onChange: (shop: ShopState, topic: string, resource: unknown) => void;
+  /** sees every request priced against a shop's bucket (executor.ts); never throws into the call */
+  onCost?: (shop: ShopState, record: CostRecord) => void;
+}
+
+/** One request priced against a shop's leaky bucket, as the stand-in accounted for it. */
+export interface CostRecord {
+  atMs: number;
+  operationName: string | null;
+  requestedQueryCost: number;
+  /** null when throttled */
+  actualQueryCost: number | null;
+  /** the bucket after refilling, before this request */
+  availableBefore: number;
+  /** the bucket once the request was charged (and refunded), or untouched when throttled */
+  availableAfter: number;
+  throttled: boolean;
 }
 
 export interface Ctx {

@@ -227,6 +227,19 @@ describe("faults", () => {
     s.faults.clear();
     expect((await gql("{ shop { name } }")).status).toBe(200);
   });
+
+  it("mixes several faults in a seeded fraction and counts what it served by kind", async () => {
+    const { s, gql } = await start();
+    s.faults.fraction(0.5, [{ kind: "status", status: 429, retryAfterSeconds: 1 }, { kind: "status", status: 500 }, { kind: "status", status: 503 }], 3);
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) statuses.push((await gql("{ shop { name } }")).status);
+    const count = (status: number) => statuses.filter((x) => x === status).length;
+    expect(count(429)).toBeGreaterThan(3);
+    expect(count(500)).toBeGreaterThan(3);
+    expect(count(503)).toBeGreaterThan(3);
+    expect(s.faults.servedByKind).toEqual({ "429": count(429), "500": count(500), "503": count(503) });
+    expect(s.faults.served).toBe(60 - count(200));
+  });
 });
 
 describe("the app's own Admin calls", () => {

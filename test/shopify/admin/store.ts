@@ -117,6 +117,11 @@ export class ShopState {
   /** the leaky bucket's size and restore rate for this shop (its plan); changeable at runtime */
   readonly limits: { maximumAvailable: number; restoreRate: number };
   readonly bucket: { available: number; updatedAtMs: number };
+  /**
+   * The bucket's own accounting, for tests: requests priced against it, requests refused as
+   * THROTTLED, points kept after refunds, and the lowest level a charge ever left it at.
+   */
+  readonly usage: { priced: number; throttled: number; charged: number; lowestAvailable: number };
   private nextId = 900_000_000_001;
 
   constructor(dataset: ShopDataset, accessToken: string, limits: { maximumAvailable: number; restoreRate: number }, nowMs: number) {
@@ -127,6 +132,7 @@ export class ShopState {
     this.accessToken = accessToken;
     this.limits = { ...limits };
     this.bucket = { available: limits.maximumAvailable, updatedAtMs: nowMs };
+    this.usage = { priced: 0, throttled: 0, charged: 0, lowestAvailable: limits.maximumAvailable };
     for (const c of this.data.collections) this.collections.set(c.id, c);
     for (const p of this.data.products) this.products.set(p.id, p);
     // older datasets on disk may predate abandonedCheckouts
