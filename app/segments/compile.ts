@@ -151,12 +151,12 @@ class Compiler {
       case "number": {
         const column = `c."${field.column}"`;
         if (clause.kind === "NullCheck") return nullCheck(column, clause.negated);
-        return this.range(column, this.numeric(clause, field.money), field.storage);
+        return this.range(column, clauseNumberCondition(clause, field.money, this.options), field.storage);
       }
       case "instant": {
         const column = `c."${field.column}"`;
         if (clause.kind === "NullCheck") return nullCheck(column, clause.negated);
-        return this.range(column, this.instant(clause), { kind: "timestamp" });
+        return this.range(column, clauseInstantCondition(clause, this.options), { kind: "timestamp" });
       }
       case "text": {
         const column = `c."${field.column}"`;
@@ -192,14 +192,6 @@ class Compiler {
       case "function":
         return this.function(clause, definition);
     }
-  }
-
-  private numeric(clause: Clause, money: boolean): Condition<number> {
-    return clauseNumberCondition(clause, money, this.options);
-  }
-
-  private instant(clause: Clause): Condition<number> {
-    return clauseInstantCondition(clause, this.options);
   }
 
   /**
@@ -309,7 +301,7 @@ class Compiler {
   private age(clause: Clause): string {
     const { namespace, key } = BIRTH_DATE_METAFIELD;
     if (clause.kind === "NullCheck") return this.presence(namespace, key, clause.negated);
-    const condition = this.numeric(clause, false);
+    const condition = clauseNumberCondition(clause, false, this.options);
     const low = condition.low && (condition.low.inclusive ? Math.ceil(condition.low.value) : Math.floor(condition.low.value) + 1);
     const high = condition.high && (condition.high.inclusive ? Math.floor(condition.high.value) : Math.ceil(condition.high.value) - 1);
     const clamp = (years: number) => Math.min(Math.max(years, -1000), 2000);
@@ -352,7 +344,7 @@ class Compiler {
           this.options.dialect === "postgresql"
             ? `CASE WHEN m."value" ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN CAST(m."value" AS double precision) END`
             : `CASE WHEN (m."value" GLOB '[0-9]*' OR m."value" GLOB '-[0-9]*') AND ltrim(m."value", '-') NOT GLOB '*[^0-9.]*' AND m."value" NOT GLOB '*.*.*' AND m."value" NOT GLOB '*.' THEN CAST(m."value" AS REAL) END`;
-        const condition = this.numeric(clause, false);
+        const condition = clauseNumberCondition(clause, false, this.options);
         return this.metafieldRows(namespace, key, () => this.range(`(${number})`, condition, { kind: "float" }));
       }
       case "date": {

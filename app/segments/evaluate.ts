@@ -91,13 +91,13 @@ class Preparer {
       case "number": {
         const get = field.record;
         if (clause.kind === "NullCheck") return (record) => (record[get] === null) !== clause.negated;
-        const condition = this.numeric(clause, field.money);
+        const condition = clauseNumberCondition(clause, field.money, this.context);
         return (record) => inCondition(condition, record[get]);
       }
       case "instant": {
         const get = field.record;
         if (clause.kind === "NullCheck") return (record) => (record[get] === null) !== clause.negated;
-        const condition = this.instant(clause);
+        const condition = clauseInstantCondition(clause, this.context);
         return (record) => inCondition(condition, record[get]);
       }
       case "text": {
@@ -130,18 +130,10 @@ class Preparer {
     }
   }
 
-  private numeric(clause: Clause, money: boolean): Condition<number> {
-    return clauseNumberCondition(clause, money, this.context);
-  }
-
-  private instant(clause: Clause): Condition<number> {
-    return clauseInstantCondition(clause, this.context);
-  }
-
   private age(clause: Clause): Predicate {
     const key = `${BIRTH_DATE_METAFIELD.namespace}.${BIRTH_DATE_METAFIELD.key}`;
     if (clause.kind === "NullCheck") return (record) => (record.metafields[key] === undefined) !== clause.negated;
-    const condition = this.numeric(clause, false);
+    const condition = clauseNumberCondition(clause, false, this.context);
     const todayDay = today(this.context);
     return (record) => {
       const birth = record.metafields[key];
@@ -173,7 +165,7 @@ class Preparer {
     if (clause.kind === "NullCheck") return (record) => (record.metafields[path] === undefined) !== clause.negated;
     switch (definition.type) {
       case "number": {
-        const condition = this.numeric(clause, false);
+        const condition = clauseNumberCondition(clause, false, this.context);
         return (record) => {
           const value = record.metafields[path];
           return value !== undefined && METAFIELD_NUMBER.test(value) && inCondition(condition, Number(value));
