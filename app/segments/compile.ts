@@ -3,8 +3,9 @@
  * shop's customers in the segment. Every value — amounts, dates, tags, ids — goes in as a
  * parameter; the text holds only the compiler's own identifiers and keywords. The SQL reads like
  * what a person would write against the store's indexes: a range on a Customer column, or a
- * subquery on a child table (tags, addresses, metafields, orders) — `c."id" IN (…)` on SQLite, a
- * correlated `EXISTS (…)` on PostgreSQL (see `related`).
+ * subquery on a child table (tags, addresses, metafields, orders) placed where each store plans it
+ * best — `c."id" IN (…)` for a top-level conjunct, a correlated `EXISTS (…)` under OR or NOT, the
+ * child table alone for a one-clause query (see `related`).
  */
 import type { Clause, Expression } from "./ast";
 import { filterOf, type CheckedQuery } from "./engine";
@@ -59,7 +60,6 @@ export function compileCount(checked: CheckedQuery, options: CompileOptions): Co
 }
 
 const FALSE = "(1 = 0)";
-const TRUE = "(1 = 1)";
 const INT_RANGE = { 32: [-2_147_483_648, 2_147_483_647], 64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
 /** 0001-01-01 … 9999-12-31: what both stores can hold as a timestamp. */
 const INSTANT_RANGE = [-62_135_596_800_000, 253_402_300_799_999] as const;
@@ -82,7 +82,6 @@ interface Subquery {
 
 class Compiler {
   readonly params: SqlParameter[] = [];
-  private readonly digits: number;
   /** whether the clause being compiled is a conjunct of the whole query (so it can drive the query) */
   private top = false;
   private selecting = false;
@@ -90,9 +89,7 @@ class Compiler {
   constructor(
     private readonly checked: CheckedQuery,
     private readonly options: CompileOptions,
-  ) {
-    this.digits = options.currencyDigits ?? 2;
-  }
+  ) {}
 
   param(value: SqlParameter): string {
     this.params.push(value);
@@ -204,8 +201,9 @@ class Compiler {
     let high: Bound<number> | null = condition.high;
     let limits: readonly [number, number] = [-Infinity, Infinity];
     if (storage.kind === "int") {
-      low = low && { value: low.inclusive ? Math.ceil(low.value) : Math.floor(low.value) + 1, inclusive: true };
-      high = high && { value: high.inclusive ? Math.floor(high.value) : Math.ceil(high.value) - 1, inclusive: true };
+      const whole = wholeBounds(condition);
+      low = whole.low === null ? null : { value: whole.low, inclusive: true };
+      high = whole.high === null ? null : { value: whole.high, inclusive: true };
       limits = INT_RANGE[storage.bits];
     } else if (storage.kind === "timestamp") limits = INSTANT_RANGE;
     else if (storage.kind === "float") limits = [-Number.MAX_VALUE, Number.MAX_VALUE];
@@ -217,27 +215,15 @@ class Compiler {
     if (low && low.value < limits[0]) low = null;
     if (high && high.value > limits[1]) high = null;
     if (!low && !high) return condition.negated ? FALSE : nullCheck(column, true);
-    const value = (bound: Bound<number>) => this.typed(bound.value, storage);
-    if (low && high && low.value === high.value) return `${column} ${condition.negated ? "<>" : "="} ${value(low)}`;
-    if (condition.negated) {
-      const parts = [low && `${column} ${low.inclusive ? "<" : "<="} ${value(low)}`, high && `${column} ${high.inclusive ? ">" : ">="} ${value(high)}`].filter(Boolean);
-      return parts.length === 1 ? (parts[0] as string) : `(${parts.join(" OR ")})`;
-    }
-    const parts = [low && `${column} ${low.inclusive ? ">=" : ">"} ${value(low)}`, high && `${column} ${high.inclusive ? "<=" : "<"} ${value(high)}`].filter(Boolean);
-    return parts.length === 1 ? (parts[0] as string) : `(${parts.join(" AND ")})`;
+    return bounded(column, low, high, condition.negated, (value) => this.typed(value, storage));
   }
 
   /** A text condition: days compare as 'YYYY-MM-DD' text. */
   private textRange(column: string, condition: Condition<string>): string {
     const { low, high } = condition;
     if (low && high && low.value > high.value) return condition.negated ? nullCheck(column, true) : FALSE;
-    if (low && high && low.value === high.value && low.inclusive && high.inclusive) return `${column} ${condition.negated ? "<>" : "="} ${this.param(low.value)}`;
-    const parts = condition.negated
-      ? [low && `${column} ${low.inclusive ? "<" : "<="} ${this.param(low.value)}`, high && `${column} ${high.inclusive ? ">" : ">="} ${this.param(high.value)}`]
-      : [low && `${column} ${low.inclusive ? ">=" : ">"} ${this.param(low.value)}`, high && `${column} ${high.inclusive ? "<=" : "<"} ${this.param(high.value)}`];
-    const present = parts.filter((part): part is string => Boolean(part));
-    if (present.length === 0) return condition.negated ? FALSE : nullCheck(column, true);
-    return `(${present.join(condition.negated ? " OR " : " AND ")})`;
+    if (!low && !high) return condition.negated ? FALSE : nullCheck(column, true);
+    return bounded(column, low, high, condition.negated, (value) => this.param(value));
   }
 
   /** A parameter in the column's type: timestamps and enums are cast explicitly for PostgreSQL. */
@@ -302,8 +288,7 @@ class Compiler {
     const { namespace, key } = BIRTH_DATE_METAFIELD;
     if (clause.kind === "NullCheck") return this.presence(namespace, key, clause.negated);
     const condition = clauseNumberCondition(clause, false, this.options);
-    const low = condition.low && (condition.low.inclusive ? Math.ceil(condition.low.value) : Math.floor(condition.low.value) + 1);
-    const high = condition.high && (condition.high.inclusive ? Math.floor(condition.high.value) : Math.ceil(condition.high.value) - 1);
+    const { low, high } = wholeBounds(condition);
     const clamp = (years: number) => Math.min(Math.max(years, -1000), 2000);
     const birthDays: Condition<string> = {
       // age ≤ high ⟺ born after today − (high + 1) years; age ≥ low ⟺ born on or before today − low years
@@ -412,6 +397,28 @@ class Compiler {
     const expression = aggregate.name === "count" ? `count(DISTINCT o."id")` : aggregate.name === "sum_quantity" ? `sum(l."quantity")` : `sum(o."totalMinor")`;
     return this.range(expression, aggregate.condition, { kind: "int", bits: 64 });
   }
+}
+
+/** The whole numbers a condition's bounds allow (x > 2.5 → x ≥ 3; x < 3 → x ≤ 2): both inclusive. */
+function wholeBounds(condition: Condition<number>): { low: number | null; high: number | null } {
+  const { low, high } = condition;
+  return {
+    low: low && (low.inclusive ? Math.ceil(low.value) : Math.floor(low.value) + 1),
+    high: high && (high.inclusive ? Math.floor(high.value) : Math.ceil(high.value) - 1),
+  };
+}
+
+/**
+ * `col >= ? AND col < ?` for a range with at least one bound, `(col < ? OR col >= ?)` outside it
+ * (`!=`), `col = ?` / `col <> ?` when the bounds meet.
+ */
+function bounded<T extends number | string>(column: string, low: Bound<T> | null, high: Bound<T> | null, negated: boolean, value: (value: T) => string): string {
+  if (low && high && low.value === high.value && low.inclusive && high.inclusive) return `${column} ${negated ? "<>" : "="} ${value(low.value)}`;
+  const parts = negated
+    ? [low && `${column} ${low.inclusive ? "<" : "<="} ${value(low.value)}`, high && `${column} ${high.inclusive ? ">" : ">="} ${value(high.value)}`]
+    : [low && `${column} ${low.inclusive ? ">=" : ">"} ${value(low.value)}`, high && `${column} ${high.inclusive ? "<=" : "<"} ${value(high.value)}`];
+  const present = parts.filter((part): part is string => Boolean(part));
+  return present.length === 1 ? (present[0] as string) : `(${present.join(negated ? " OR " : " AND ")})`;
 }
 
 function nullCheck(column: string, negated: boolean): string {

@@ -57,14 +57,10 @@ const never: Predicate = () => false;
 const DATED = /^[0-9]{4}-[0-9]{2}-[0-9]{2}/;
 
 class Preparer {
-  private readonly digits: number;
-
   constructor(
     private readonly checked: CheckedQuery,
     private readonly context: EvaluationContext,
-  ) {
-    this.digits = context.currencyDigits ?? 2;
-  }
+  ) {}
 
   expression(node: Expression): Predicate {
     switch (node.kind) {
