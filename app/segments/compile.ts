@@ -9,10 +9,10 @@
  */
 import type { Clause, Expression } from "./ast";
 import { filterOf, type CheckedQuery } from "./engine";
-import { BIRTH_DATE_METAFIELD, fieldOf, metafieldKey, type Storage } from "./fields";
+import { anniversaryMetafield, BIRTH_DATE_METAFIELD, fieldOf, metafieldKey, type Storage } from "./fields";
 import type { FilterDefinition } from "./filters";
 import {
-  anniversaryDays,
+  clauseAnniversaryDays,
   clauseDayCondition,
   clauseInstantCondition,
   clauseNumberCondition,
@@ -303,16 +303,11 @@ class Compiler {
   }
 
   private anniversary(clause: Clause): string {
-    const argument = clause.filter.args?.[0]?.value;
-    const { namespace, key } = metafieldKey(argument?.kind === "String" ? argument.value : "metafields..");
+    const { namespace, key } = anniversaryMetafield(clause.filter);
     if (clause.kind === "NullCheck") return this.presence(namespace, key, clause.negated);
-    let days: Set<string> | "any";
-    let negated = false;
-    if (clause.kind === "Between") days = anniversaryDays(clause.low, clause.high, this.options);
-    else if (clause.kind === "Comparison") {
-      days = anniversaryDays(clause.value, clause.value, this.options);
-      negated = clause.operator === "!=";
-    } else return FALSE;
+    const anniversary = clauseAnniversaryDays(clause, this.options);
+    if (!anniversary) return FALSE;
+    const { days, negated } = anniversary;
     if (days === "any") return negated ? FALSE : this.presence(namespace, key, true);
     if (days.size === 0) return negated ? this.presence(namespace, key, true) : FALSE;
     const wanted = [...days].sort();

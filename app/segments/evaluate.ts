@@ -5,12 +5,12 @@
  */
 import type { Clause, Expression } from "./ast";
 import { filterOf, type CheckedQuery } from "./engine";
-import { BIRTH_DATE_METAFIELD, fieldOf, metafieldKey } from "./fields";
+import { anniversaryMetafield, BIRTH_DATE_METAFIELD, fieldOf, metafieldKey } from "./fields";
 import type { FilterDefinition } from "./filters";
 import type { CustomerRecord, RecordLine, RecordOrder } from "./record";
 import {
   ageOn,
-  anniversaryDays,
+  clauseAnniversaryDays,
   clauseDayCondition,
   clauseInstantCondition,
   clauseNumberCondition,
@@ -138,16 +138,12 @@ class Preparer {
   }
 
   private anniversary(clause: Clause): Predicate {
-    const argument = clause.filter.args?.[0]?.value;
-    const key = argument?.kind === "String" ? argument.value.slice("metafields.".length) : "";
+    const { namespace, key: name } = anniversaryMetafield(clause.filter);
+    const key = `${namespace}.${name}`;
     if (clause.kind === "NullCheck") return (record) => (record.metafields[key] === undefined) !== clause.negated;
-    let days: Set<string> | "any";
-    let negated = false;
-    if (clause.kind === "Between") days = anniversaryDays(clause.low, clause.high, this.context);
-    else if (clause.kind === "Comparison") {
-      days = anniversaryDays(clause.value, clause.value, this.context);
-      negated = clause.operator === "!=";
-    } else return never;
+    const anniversary = clauseAnniversaryDays(clause, this.context);
+    if (!anniversary) return never;
+    const { days, negated } = anniversary;
     return (record) => {
       const value = record.metafields[key];
       if (value === undefined) return false;

@@ -3,6 +3,7 @@
  * reads), a child table of values (tags, addresses), a metafield, or a function over orders. The
  * evaluator and the SQL compiler both read this table, so a filter is mapped in one place.
  */
+import type { FilterRef } from "./ast";
 import type { CustomerRecord } from "./record";
 import { cityKey, regionKey } from "./address-keys";
 
@@ -90,6 +91,12 @@ export function fieldOf(filterName: string): Field {
   const field = FIELDS[filterName];
   if (!field) throw new RangeError(`no field for ${filterName}`);
   return field;
+}
+
+/** The metafield `anniversary(date: 'metafields.facts.birth_date')` reads. */
+export function anniversaryMetafield(filter: FilterRef): { namespace: string; key: string } {
+  const argument = filter.args?.[0]?.value;
+  return metafieldKey(argument?.kind === "String" ? argument.value : "metafields..");
 }
 
 /** `metafields.facts.birth_date` → ['facts', 'birth_date'] (the key may itself hold dots? Shopify's may not). */

@@ -186,6 +186,13 @@ export function anniversaryDays(low: Value, high: Value, context: EvaluationCont
 
 // ---------------------------------------------------------------- clauses
 
+/** `anniversary(…) = day`, `!= day` or `BETWEEN a AND b` as the month-days it takes; null for other clauses. */
+export function clauseAnniversaryDays(clause: Clause, context: EvaluationContext): { days: Set<string> | "any"; negated: boolean } | null {
+  if (clause.kind === "Between") return { days: anniversaryDays(clause.low, clause.high, context), negated: false };
+  if (clause.kind === "Comparison") return { days: anniversaryDays(clause.value, clause.value, context), negated: clause.operator === "!=" };
+  return null;
+}
+
 /** The number condition of a comparison or BETWEEN clause (money in minor units); other clauses match nothing. */
 export function clauseNumberCondition(clause: Clause, money: boolean, context: EvaluationContext): Condition<number> {
   const convert = money ? (value: Value) => minorUnits(value, context.currencyDigits ?? 2) : numberOf;
