@@ -17,7 +17,7 @@
  * - dedupeKey is held only while a job is QUEUED or RUNNING (unique per kind); when the job
  *   finishes it moves to releasedDedupeKey, so the same key can be queued again.
  */
-import type { Db } from "~/db/client";
+import type { DatabaseKind, Db } from "~/db/client";
 import type { Job, JobState, Prisma } from "~/db/generated/sqlite/client";
 import type { PrismaClient as PostgresClient } from "~/db/generated/postgresql/client";
 
@@ -57,10 +57,8 @@ export class PermanentJobError extends Error {
   override name = "PermanentJobError";
 }
 
-type Dialect = "sqlite" | "postgresql";
-
 /** Which SQL the client speaks. Both generated clients share one type, so ask the instance. */
-export function dialectOf(db: Queryable): Dialect {
+export function dialectOf(db: Queryable): DatabaseKind {
   const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
   if (provider === "postgresql" || provider === "sqlite") return provider;
   throw new Error(`job queue: unsupported database provider ${String(provider)}`);
