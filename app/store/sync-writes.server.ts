@@ -1,0 +1,831 @@
+/**
+ * The store writers of the sync: the one way Shopify's records (app/sync/records.ts) get into the
+ * store, whether they came from a bulk import, a single Admin API query or a webhook body.
+ *
+ * Rules every writer keeps:
+ * - Order safety: a record older (Shopify's updatedAt) than the row the store holds changes
+ *   nothing. An equal updatedAt is written again (the same version from a fuller source, say the
+ *   Admin API after a webhook body), except from a body that lacks fields (markDetailsStale): the
+ *   store already holds that version.
+ * - Deletes leave a tombstone (DeletedResource); a late create or update never brings the record back.
+ * - A redacted customer (customers/redact) is never written again.
+ * - A bulk import passes `snapshotAt` (when its bulk operation was created): a parent a webhook
+ *   changed after that keeps the store's newer data, and the import's children are not added to it.
+ * - Batched: a few queries per batch, never one round trip per record for the common case (a new
+ *   record); updates of existing rows are one conditional UPDATE each, so a concurrent newer write
+ *   (another worker, PostgreSQL READ COMMITTED) wins instead of being overwritten.
+ * - Every statement names the shop.
+ */
+import type { DatabaseKind, Db } from "~/db/client";
+import type { Prisma } from "~/db/generated/sqlite/client";
+import type { PrismaClient as PostgresClient } from "~/db/generated/postgresql/client";
+import { cityKey, regionKey } from "~/segments/address-keys";
+import type {
+  AddressInput,
+  CheckoutInput,
+  CollectionInput,
+  CustomerInput,
+  EmbeddedCustomerInput,
+  MetafieldInput,
+  OrderInput,
+  OrderLineInput,
+  ProductInput,
+  RefundInput,
+  VariantInput,
+} from "~/sync/records";
+
+/** The store client or a transaction on it. */
+export type Tx = Db | Prisma.TransactionClient;
+
+export interface SyncWriteContext {
+  kind: DatabaseKind;
+  shopId: number;
+}
+
+export interface WriteOptions {
+  /** a bulk import: when its bulk operation was created */
+  snapshotAt?: Date;
+  /** the source lacked tags/consents/metafields (a webhook body): mark written customers detailsStale */
+  markDetailsStale?: boolean;
+}
+
+export interface WriteResult {
+  /** shopifyId → store id of every record written (created or updated) */
+  written: Map<string, number>;
+  /** shopifyIds not written: older than the store's, tombstoned, or redacted */
+  skipped: string[];
+  /** store ids of customers whose derived stats or segment membership may have changed */
+  customerIds: number[];
+}
+
+export type ResourceKind = "CUSTOMER" | "ORDER" | "PRODUCT" | "CHECKOUT";
+
+/** Ids per IN list: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const CHUNK = 500;
+
+function chunked<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The newest version of each record in a batch (the last one on equal updatedAt). */
+function newestById<T extends { updatedAt: Date }>(inputs: readonly T[], id: (input: T) => string): T[] {
+  const byId = new Map<string, T>();
+  for (const input of inputs) {
+    const held = byId.get(id(input));
+    if (!held || held.updatedAt.getTime() <= input.updatedAt.getTime()) byId.set(id(input), input);
+  }
+  return [...byId.values()];
+}
+
+function emptyResult(): WriteResult {
+  return { written: new Map(), skipped: [], customerIds: [] };
+}
+
+function unique(ids: Iterable<number | null | undefined>): number[] {
+  const out = new Set<number>();
+  for (const id of ids) if (typeof id === "number") out.add(id);
+  return [...out];
+}
+
+async function tombstoned(tx: Tx, ctx: SyncWriteContext, kind: ResourceKind, shopifyIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const ids of chunked(shopifyIds)) {
+    const rows = await tx.deletedResource.findMany({ where: { shopId: ctx.shopId, kind, shopifyId: { in: ids } }, select: { shopifyId: true } });
+    for (const row of rows) found.add(row.shopifyId);
+  }
+  return found;
+}
+
+/** Whether an incoming version may replace the stored one. */
+function newerOrSame(stored: Date, incoming: Date, strictlyNewer: boolean): boolean {
+  return strictlyNewer ? incoming.getTime() > stored.getTime() : incoming.getTime() >= stored.getTime();
+}
+
+// ------------------------------------------------------------------------------------ customers
+
+function emailDomainOf(email: string | null): string | null {
+  if (!email) return null;
+  const at = email.lastIndexOf("@");
+  const domain = at >= 0 ? email.slice(at + 1).trim().toLowerCase() : "";
+  return domain || null;
+}
+
+function customerColumns(input: EmbeddedCustomerInput) {
+  return {
+    firstName: input.firstName,
+    lastName: input.lastName,
+    email: input.email,
+    emailDomain: emailDomainOf(input.email),
+    phone: input.phone,
+    locale: input.locale,
+    accountState: input.accountState,
+    verifiedEmail: input.verifiedEmail,
+    note: input.note,
+    shopifyCreatedAt: input.createdAt,
+    shopifyUpdatedAt: input.updatedAt,
+  };
+}
+
+function consentColumns(input: CustomerInput) {
+  return {
+    ...(input.emailMarketing ? { emailMarketingState: input.emailMarketing.state, emailMarketingUpdatedAt: input.emailMarketing.updatedAt } : {}),
+    ...(input.smsMarketing ? { smsMarketingState: input.smsMarketing.state, smsMarketingUpdatedAt: input.smsMarketing.updatedAt } : {}),
+  };
+}
+
+/** Whether the input carries everything the Admin API knows of a customer (so it is not stale). */
+function complete(input: CustomerInput): boolean {
+  return input.tags !== undefined && input.emailMarketing !== undefined && input.smsMarketing !== undefined && input.metafields !== undefined;
+}
+
+function addressRows(ctx: SyncWriteContext, customerId: number, addresses: readonly AddressInput[]) {
+  return addresses.map((a) => ({
+    shopId: ctx.shopId,
+    customerId,
+    shopifyId: a.shopifyId,
+    isDefault: a.isDefault,
+    city: a.city,
+    province: a.province,
+    provinceCode: a.provinceCode,
+    countryCode: a.countryCode?.toUpperCase() ?? null,
+    zip: a.zip,
+    company: a.company,
+    regionKey: regionKey(a),
+    cityKey: cityKey(a),
+  }));
+}
+
+function tagRows<K extends "customerId" | "productId">(ctx: SyncWriteContext, owner: K, ownerId: number, tags: readonly string[]) {
+  const byNormalized = new Map<string, string>();
+  for (const raw of tags) {
+    const tag = raw.trim();
+    if (tag && !byNormalized.has(tag.toLowerCase())) byNormalized.set(tag.toLowerCase(), tag);
+  }
+  return [...byNormalized].map(([normalized, tag]) => ({ shopId: ctx.shopId, [owner]: ownerId, tag, normalized }) as { shopId: number; tag: string; normalized: string } & Record<K, number>);
+}
+
+function metafieldRows(ctx: SyncWriteContext, customerId: number, metafields: readonly MetafieldInput[]) {
+  const byKey = new Map<string, MetafieldInput>();
+  for (const m of metafields) byKey.set(`${m.namespace}.${m.key}`, m);
+  return [...byKey.values()].map((m) => ({ shopId: ctx.shopId, customerId, namespace: m.namespace, key: m.key, type: m.type, value: m.value }));
+}
+
+/** Replaces the children a customer input carries (undefined lists are kept). */
+async function replaceCustomerChildren(tx: Tx, ctx: SyncWriteContext, rows: readonly { id: number; input: CustomerInput; isNew: boolean }[]): Promise<void> {
+  const { shopId } = ctx;
+  const replacing = (pick: (input: CustomerInput) => unknown) => rows.filter((r) => !r.isNew && pick(r.input) !== undefined).map((r) => r.id);
+  for (const ids of chunked(replacing((i) => i.tags))) await tx.customerTag.deleteMany({ where: { shopId, customerId: { in: ids } } });
+  for (const ids of chunked(replacing((i) => i.addresses))) await tx.customerAddress.deleteMany({ where: { shopId, customerId: { in: ids } } });
+  for (const ids of chunked(replacing((i) => i.metafields))) await tx.customerMetafield.deleteMany({ where: { shopId, customerId: { in: ids } } });
+  const tags = rows.flatMap((r) => (r.input.tags ? tagRows(ctx, "customerId", r.id, r.input.tags) : []));
+  const addresses = rows.flatMap((r) => (r.input.addresses ? addressRows(ctx, r.id, r.input.addresses) : []));
+  const metafields = rows.flatMap((r) => (r.input.metafields ? metafieldRows(ctx, r.id, r.input.metafields) : []));
+  for (const data of chunked(tags)) await tx.customerTag.createMany({ data });
+  for (const data of chunked(addresses)) await tx.customerAddress.createMany({ data });
+  for (const data of chunked(metafields)) await tx.customerMetafield.createMany({ data });
+}
+
+export async function writeCustomers(tx: Tx, ctx: SyncWriteContext, inputs: readonly CustomerInput[], options: WriteOptions = {}): Promise<WriteResult> {
+  const result = emptyResult();
+  const batch = newestById(inputs, (c) => c.shopifyId);
+  if (batch.length === 0) return result;
+  const ids = batch.map((c) => c.shopifyId);
+  const dead = await tombstoned(tx, ctx, "CUSTOMER", ids);
+  const existing = new Map<string, { id: number; shopifyUpdatedAt: Date; redactedAt: Date | null }>();
+  for (const chunk of chunked(ids)) {
+    const rows = await tx.customer.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true, redactedAt: true } });
+    for (const row of rows) existing.set(row.shopifyId, row);
+  }
+  const strictlyNewer = options.markDetailsStale === true;
+  const staleFor = (input: CustomerInput) => (options.markDetailsStale ? true : complete(input) ? false : undefined);
+
+  const creates: CustomerInput[] = [];
+  const written: { id: number; input: CustomerInput; isNew: boolean }[] = [];
+  for (const input of batch) {
+    const held = existing.get(input.shopifyId);
+    if (dead.has(input.shopifyId) || held?.redactedAt) {
+      result.skipped.push(input.shopifyId);
+    } else if (!held) {
+      creates.push(input);
+    } else if (!newerOrSame(held.shopifyUpdatedAt, input.updatedAt, strictlyNewer)) {
+      result.skipped.push(input.shopifyId);
+    } else {
+      const stale = staleFor(input);
+      const { count } = await tx.customer.updateMany({
+        where: { id: held.id, shopId: ctx.shopId, redactedAt: null, shopifyUpdatedAt: strictlyNewer ? { lt: input.updatedAt } : { lte: input.updatedAt } },
+        data: { ...customerColumns(input), ...consentColumns(input), ...(stale === undefined ? {} : { detailsStale: stale }) },
+      });
+      if (count === 1) written.push({ id: held.id, input, isNew: false });
+      else result.skipped.push(input.shopifyId);
+    }
+  }
+  const created = await createCustomers(tx, ctx, creates, (input) => ({ ...consentColumns(input), detailsStale: staleFor(input) ?? true }));
+  for (const [input, id] of created.rows) written.push({ id, input, isNew: true });
+  // A customer created by another writer between our read and insert (PostgreSQL): retry as an update.
+  if (created.raced.length > 0) {
+    const again = await writeCustomers(tx, ctx, created.raced, options);
+    for (const [k, v] of again.written) result.written.set(k, v);
+    result.skipped.push(...again.skipped);
+    result.customerIds.push(...again.customerIds);
+  }
+  await replaceCustomerChildren(tx, ctx, written);
+  for (const { id, input } of written) result.written.set(input.shopifyId, id);
+  const linked = await linkOrdersToCustomers(tx, ctx, created.rows.map(([input]) => input.shopifyId));
+  result.customerIds = unique([...result.customerIds, ...written.map((w) => w.id), ...linked.customerIds]);
+  return result;
+}
+
+/** Inserts new customers; returns their ids and the inputs another writer created first (PostgreSQL only). */
+async function createCustomers<T extends EmbeddedCustomerInput>(
+  tx: Tx,
+  ctx: SyncWriteContext,
+  inputs: readonly T[],
+  extra: (input: T) => Partial<Prisma.CustomerCreateManyInput>,
+): Promise<{ rows: [T, number][]; raced: T[] }> {
+  const rows: [T, number][] = [];
+  const raced: T[] = [];
+  for (const chunk of chunked(inputs)) {
+    const data = chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, ...customerColumns(input), ...extra(input) }));
+    const inserted = await createManyReturning(tx, ctx, "customer", data);
+    const idBy = new Map(inserted.map((r) => [r.shopifyId, r.id]));
+    for (const input of chunk) {
+      const id = idBy.get(input.shopifyId);
+      if (id === undefined) raced.push(input);
+      else rows.push([input, id]);
+    }
+  }
+  return { rows, raced };
+}
+
+type ReturningModel = "customer" | "order" | "product" | "abandonedCheckout";
+
+/**
+ * createManyAndReturn of new rows. On PostgreSQL with ON CONFLICT DO NOTHING, so a row another
+ * worker inserted meanwhile is left out (the caller retries it as an update) instead of aborting
+ * the transaction; SQLite has one writer at a time, and the caller read inside this transaction.
+ */
+async function createManyReturning(tx: Tx, ctx: SyncWriteContext, model: ReturningModel, data: readonly Record<string, unknown>[]): Promise<{ id: number; shopifyId: string }[]> {
+  if (data.length === 0) return [];
+  const select = { id: true, shopifyId: true } as const;
+  if (ctx.kind === "postgresql") {
+    const pg = tx as unknown as Pick<PostgresClient, ReturningModel>;
+    const delegate = pg[model] as unknown as { createManyAndReturn(args: unknown): Promise<{ id: number; shopifyId: string }[]> };
+    return delegate.createManyAndReturn({ data, select, skipDuplicates: true });
+  }
+  const delegate = (tx as Db)[model] as unknown as { createManyAndReturn(args: unknown): Promise<{ id: number; shopifyId: string }[]> };
+  return delegate.createManyAndReturn({ data, select });
+}
+
+/** The customer inside an order or checkout body: creates a missing customer (detailsStale), never overwrites one. */
+export async function writeEmbeddedCustomers(tx: Tx, ctx: SyncWriteContext, inputs: readonly EmbeddedCustomerInput[]): Promise<WriteResult> {
+  const result = emptyResult();
+  const batch = newestById(inputs, (c) => c.shopifyId);
+  if (batch.length === 0) return result;
+  const ids = batch.map((c) => c.shopifyId);
+  const dead = await tombstoned(tx, ctx, "CUSTOMER", ids);
+  const known = new Set<string>();
+  for (const chunk of chunked(ids)) {
+    const rows = await tx.customer.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { shopifyId: true } });
+    for (const row of rows) known.add(row.shopifyId);
+  }
+  const missing = batch.filter((c) => !dead.has(c.shopifyId) && !known.has(c.shopifyId));
+  result.skipped.push(...batch.filter((c) => !missing.includes(c)).map((c) => c.shopifyId));
+  const created = await createCustomers(tx, ctx, missing, () => ({ detailsStale: true }));
+  const addresses = created.rows.flatMap(([input, id]) => (input.addresses ? addressRows(ctx, id, input.addresses) : []));
+  for (const data of chunked(addresses)) await tx.customerAddress.createMany({ data });
+  for (const [input, id] of created.rows) result.written.set(input.shopifyId, id);
+  result.skipped.push(...created.raced.map((c) => c.shopifyId));
+  const linked = await linkOrdersToCustomers(tx, ctx, created.rows.map(([input]) => input.shopifyId));
+  result.customerIds = unique([...result.written.values(), ...linked.customerIds]);
+  return result;
+}
+
+// ------------------------------------------------------------------------------------ orders
+
+function orderColumns(input: OrderInput) {
+  return {
+    name: input.name,
+    customerShopifyId: input.customerShopifyId,
+    email: input.email,
+    currencyCode: input.currencyCode,
+    subtotalMinor: input.subtotalMinor,
+    totalDiscountsMinor: input.totalDiscountsMinor,
+    totalShippingMinor: input.totalShippingMinor,
+    totalTaxMinor: input.totalTaxMinor,
+    totalMinor: input.totalMinor,
+    discountCodes: [...input.discountCodes],
+    hasDiscountCode: input.discountCodes.length > 0,
+    financialStatus: input.financialStatus,
+    cancelledAt: input.cancelledAt,
+    cancelReason: input.cancelReason,
+    test: input.test,
+    processedAt: input.processedAt,
+    shopifyCreatedAt: input.createdAt,
+    shopifyUpdatedAt: input.updatedAt,
+  };
+}
+
+async function customerIdsByShopifyId(tx: Tx, ctx: SyncWriteContext, shopifyIds: Iterable<string | null>): Promise<Map<string, number>> {
+  const ids = [...new Set([...shopifyIds].filter((id): id is string => id !== null))];
+  const map = new Map<string, number>();
+  for (const chunk of chunked(ids)) {
+    const rows = await tx.customer.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { id: true, shopifyId: true } });
+    for (const row of rows) map.set(row.shopifyId, row.id);
+  }
+  return map;
+}
+
+async function productTypesByShopifyId(tx: Tx, ctx: SyncWriteContext, shopifyIds: Iterable<string | null>): Promise<Map<string, string | null>> {
+  const ids = [...new Set([...shopifyIds].filter((id): id is string => id !== null))];
+  const map = new Map<string, string | null>();
+  for (const chunk of chunked(ids)) {
+    const rows = await tx.product.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { shopifyId: true, productType: true } });
+    for (const row of rows) map.set(row.shopifyId, row.productType);
+  }
+  return map;
+}
+
+function lineRows(ctx: SyncWriteContext, orderId: number, lines: readonly OrderLineInput[], productTypes: ReadonlyMap<string, string | null>) {
+  const byId = new Map<string, OrderLineInput>();
+  for (const line of lines) byId.set(line.shopifyId, line);
+  return [...byId.values()].map((line) => ({
+    shopId: ctx.shopId,
+    orderId,
+    shopifyId: line.shopifyId,
+    productShopifyId: line.productShopifyId,
+    variantShopifyId: line.variantShopifyId,
+    sku: line.sku,
+    title: line.title,
+    productType: line.productShopifyId === null ? null : (productTypes.get(line.productShopifyId) ?? null),
+    quantity: line.quantity,
+    unitPriceMinor: line.unitPriceMinor,
+    totalDiscountMinor: line.totalDiscountMinor,
+  }));
+}
+
+export async function writeOrders(tx: Tx, ctx: SyncWriteContext, inputs: readonly OrderInput[], options: WriteOptions = {}): Promise<WriteResult> {
+  const result = emptyResult();
+  const batch = newestById(inputs, (o) => o.shopifyId);
+  if (batch.length === 0) return result;
+  const ids = batch.map((o) => o.shopifyId);
+  const dead = await tombstoned(tx, ctx, "ORDER", ids);
+  const existing = new Map<string, { id: number; shopifyUpdatedAt: Date; customerId: number | null }>();
+  for (const chunk of chunked(ids)) {
+    const rows = await tx.order.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true, customerId: true } });
+    for (const row of rows) existing.set(row.shopifyId, row);
+  }
+  const customers = await customerIdsByShopifyId(tx, ctx, batch.map((o) => o.customerShopifyId));
+  const customerOf = (input: OrderInput) => (input.customerShopifyId === null ? null : (customers.get(input.customerShopifyId) ?? null));
+  const touched: (number | null)[] = [];
+  const written: { id: number; input: OrderInput; isNew: boolean }[] = [];
+  const creates: OrderInput[] = [];
+  for (const input of batch) {
+    const held = existing.get(input.shopifyId);
+    if (dead.has(input.shopifyId)) result.skipped.push(input.shopifyId);
+    else if (!held) creates.push(input);
+    else if (!newerOrSame(held.shopifyUpdatedAt, input.updatedAt, false)) result.skipped.push(input.shopifyId);
+    else {
+      const { count } = await tx.order.updateMany({
+        where: { id: held.id, shopId: ctx.shopId, shopifyUpdatedAt: { lte: input.updatedAt } },
+        data: { ...orderColumns(input), customerId: customerOf(input) },
+      });
+      if (count === 1) {
+        written.push({ id: held.id, input, isNew: false });
+        touched.push(held.customerId, customerOf(input));
+      } else result.skipped.push(input.shopifyId);
+    }
+  }
+  const raced: OrderInput[] = [];
+  for (const chunk of chunked(creates)) {
+    const inserted = await createManyReturning(
+      tx,
+      ctx,
+      "order",
+      chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, ...orderColumns(input), customerId: customerOf(input) })),
+    );
+    const idBy = new Map(inserted.map((r) => [r.shopifyId, r.id]));
+    for (const input of chunk) {
+      const id = idBy.get(input.shopifyId);
+      if (id === undefined) raced.push(input);
+      else {
+        written.push({ id, input, isNew: true });
+        touched.push(customerOf(input));
+      }
+    }
+  }
+  if (raced.length > 0) {
+    const again = await writeOrders(tx, ctx, raced, options);
+    for (const [k, v] of again.written) result.written.set(k, v);
+    result.skipped.push(...again.skipped);
+    touched.push(...again.customerIds);
+  }
+
+  // lines: replaced where the input carries them
+  const replacing = written.filter((w) => !w.isNew && w.input.lines !== undefined).map((w) => w.id);
+  for (const chunk of chunked(replacing)) await tx.orderLine.deleteMany({ where: { shopId: ctx.shopId, orderId: { in: chunk } } });
+  const withLines = written.filter((w) => w.input.lines !== undefined);
+  const productTypes = await productTypesByShopifyId(tx, ctx, withLines.flatMap((w) => (w.input.lines ?? []).map((l) => l.productShopifyId)));
+  const lines = withLines.flatMap((w) => lineRows(ctx, w.id, w.input.lines ?? [], productTypes));
+  for (const data of chunked(lines)) await tx.orderLine.createMany({ data });
+
+  // refunds: added (never removed), then every written order's refunded total from its refunds
+  await insertRefunds(tx, ctx, written.flatMap((w) => (w.input.refunds ?? []).map((refund) => ({ orderShopifyId: w.input.shopifyId, refund }))));
+  await sumRefunds(tx, ctx, written.map((w) => w.input.shopifyId));
+
+  for (const { id, input } of written) result.written.set(input.shopifyId, id);
+  result.customerIds = unique(touched);
+  return result;
+}
+
+async function insertRefunds(tx: Tx, ctx: SyncWriteContext, rows: readonly { orderShopifyId: string; refund: RefundInput }[]): Promise<void> {
+  const byId = new Map(rows.map((r) => [r.refund.shopifyId, r]));
+  const known = new Set<string>();
+  for (const chunk of chunked([...byId.keys()])) {
+    const found = await tx.orderRefund.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { shopifyId: true } });
+    for (const row of found) known.add(row.shopifyId);
+  }
+  const data = [...byId.values()]
+    .filter((r) => !known.has(r.refund.shopifyId))
+    .map(({ orderShopifyId, refund }) => ({
+      shopId: ctx.shopId,
+      orderShopifyId,
+      shopifyId: refund.shopifyId,
+      amountMinor: refund.amountMinor,
+      note: refund.note,
+      shopifyCreatedAt: refund.createdAt,
+    }));
+  for (const chunk of chunked(data)) {
+    if (ctx.kind === "postgresql") await (tx as unknown as Pick<PostgresClient, "orderRefund">).orderRefund.createMany({ data: chunk, skipDuplicates: true });
+    else await tx.orderRefund.createMany({ data: chunk });
+  }
+}
+
+/** Order.totalRefundedMinor = the sum of the order's refunds the store knows. */
+async function sumRefunds(tx: Tx, ctx: SyncWriteContext, orderShopifyIds: readonly string[]): Promise<void> {
+  for (const chunk of chunked(orderShopifyIds)) {
+    if (chunk.length === 0) continue;
+    const pg = ctx.kind === "postgresql";
+    const p = (i: number) => (pg ? `$${i}` : "?");
+    const list = chunk.map((_, i) => p(i + 3)).join(", ");
+    await tx.$executeRawUnsafe(
+      `UPDATE "Order" SET "totalRefundedMinor" = COALESCE((SELECT sum(r."amountMinor") FROM "OrderRefund" AS r
+          WHERE r."shopId" = ${p(1)} AND r."orderShopifyId" = "Order"."shopifyId"), 0)
+        WHERE "shopId" = ${p(2)} AND "shopifyId" IN (${list})`,
+      ctx.shopId,
+      ctx.shopId,
+      ...chunk,
+    );
+  }
+}
+
+/** refunds/create: idempotent by refund id; may arrive before its order. */
+export async function writeRefunds(tx: Tx, ctx: SyncWriteContext, orderShopifyId: string, refunds: readonly RefundInput[]): Promise<WriteResult> {
+  const result = emptyResult();
+  if (await isTombstoned(tx, ctx, "ORDER", orderShopifyId)) {
+    result.skipped.push(...refunds.map((r) => r.shopifyId));
+    return result;
+  }
+  await insertRefunds(tx, ctx, refunds.map((refund) => ({ orderShopifyId, refund })));
+  await sumRefunds(tx, ctx, [orderShopifyId]);
+  const order = await tx.order.findUnique({ where: { shopId_shopifyId: { shopId: ctx.shopId, shopifyId: orderShopifyId } }, select: { customerId: true } });
+  for (const refund of refunds) result.written.set(refund.shopifyId, 0);
+  result.customerIds = unique([order?.customerId]);
+  return result;
+}
+
+async function isTombstoned(tx: Tx, ctx: SyncWriteContext, kind: ResourceKind, shopifyId: string): Promise<boolean> {
+  return (await tombstoned(tx, ctx, kind, [shopifyId])).size > 0;
+}
+
+// ------------------------------------------------------------------------------------ products
+
+function productColumns(input: ProductInput) {
+  return {
+    title: input.title,
+    handle: input.handle,
+    productType: input.productType,
+    vendor: input.vendor,
+    shopifyCreatedAt: input.createdAt,
+    shopifyUpdatedAt: input.updatedAt,
+  };
+}
+
+export async function writeProducts(tx: Tx, ctx: SyncWriteContext, inputs: readonly ProductInput[], options: WriteOptions = {}): Promise<WriteResult> {
+  const result = emptyResult();
+  const batch = newestById(inputs, (p) => p.shopifyId);
+  if (batch.length === 0) return result;
+  const ids = batch.map((p) => p.shopifyId);
+  const dead = await tombstoned(tx, ctx, "PRODUCT", ids);
+  const existing = new Map<string, { id: number; shopifyUpdatedAt: Date }>();
+  for (const chunk of chunked(ids)) {
+    const rows = await tx.product.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true } });
+    for (const row of rows) existing.set(row.shopifyId, row);
+  }
+  const written: { id: number; input: ProductInput; isNew: boolean }[] = [];
+  const creates: ProductInput[] = [];
+  for (const input of batch) {
+    const held = existing.get(input.shopifyId);
+    if (dead.has(input.shopifyId)) result.skipped.push(input.shopifyId);
+    else if (!held) creates.push(input);
+    else if (!newerOrSame(held.shopifyUpdatedAt, input.updatedAt, false)) result.skipped.push(input.shopifyId);
+    else {
+      const { count } = await tx.product.updateMany({
+        where: { id: held.id, shopId: ctx.shopId, shopifyUpdatedAt: { lte: input.updatedAt } },
+        data: productColumns(input),
+      });
+      if (count === 1) written.push({ id: held.id, input, isNew: false });
+      else result.skipped.push(input.shopifyId);
+    }
+  }
+  const raced: ProductInput[] = [];
+  for (const chunk of chunked(creates)) {
+    const inserted = await createManyReturning(tx, ctx, "product", chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, ...productColumns(input) })));
+    const idBy = new Map(inserted.map((r) => [r.shopifyId, r.id]));
+    for (const input of chunk) {
+      const id = idBy.get(input.shopifyId);
+      if (id === undefined) raced.push(input);
+      else written.push({ id, input, isNew: true });
+    }
+  }
+  if (raced.length > 0) {
+    const again = await writeProducts(tx, ctx, raced, options);
+    for (const [k, v] of again.written) result.written.set(k, v);
+    result.skipped.push(...again.skipped);
+  }
+  const updatedIds = written.filter((w) => !w.isNew).map((w) => w.id);
+  for (const chunk of chunked(updatedIds)) await tx.productTag.deleteMany({ where: { shopId: ctx.shopId, productId: { in: chunk } } });
+  for (const data of chunked(written.flatMap((w) => tagRows(ctx, "productId", w.id, w.input.tags)))) await tx.productTag.createMany({ data });
+
+  const withVariants = written.filter((w) => w.input.variants !== undefined);
+  for (const chunk of chunked(withVariants.filter((w) => !w.isNew).map((w) => w.id))) await tx.productVariant.deleteMany({ where: { shopId: ctx.shopId, productId: { in: chunk } } });
+  await insertVariants(tx, ctx, withVariants.flatMap((w) => (w.input.variants ?? []).map((variant) => ({ productId: w.id, variant }))), true);
+
+  const withCollections = written.filter((w) => w.input.collections !== undefined);
+  for (const chunk of chunked(withCollections.filter((w) => !w.isNew).map((w) => w.id))) await tx.productCollection.deleteMany({ where: { shopId: ctx.shopId, productId: { in: chunk } } });
+  await insertCollections(tx, ctx, withCollections.flatMap((w) => (w.input.collections ?? []).map((collection) => ({ productId: w.id, collection }))));
+
+  // Order lines keep the product type they were imported with; product tags are read live, so
+  // the buyers of a changed product may enter or leave `products_purchased MATCHES (tag = …)`.
+  for (const { id, input } of written) result.written.set(input.shopifyId, id);
+  if (options.snapshotAt === undefined) result.customerIds = await buyersOf(tx, ctx, [...result.written.keys()]);
+  return result;
+}
+
+async function buyersOf(tx: Tx, ctx: SyncWriteContext, productShopifyIds: readonly string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const chunk of chunked(productShopifyIds)) {
+    const orders = await tx.order.findMany({
+      where: { shopId: ctx.shopId, customerId: { not: null }, lines: { some: { shopId: ctx.shopId, productShopifyId: { in: chunk } } } },
+      select: { customerId: true },
+      distinct: ["customerId"],
+    });
+    ids.push(...orders.map((o) => o.customerId as number));
+  }
+  return unique(ids);
+}
+
+/** Variants are unique per shop: one moved to another product (or re-added on resume) is replaced. */
+async function insertVariants(tx: Tx, ctx: SyncWriteContext, rows: readonly { productId: number; variant: VariantInput }[], replace: boolean): Promise<void> {
+  const byId = new Map(rows.map((r) => [r.variant.shopifyId, r]));
+  const ids = [...byId.keys()];
+  if (replace) for (const chunk of chunked(ids)) await tx.productVariant.deleteMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } } });
+  else {
+    for (const chunk of chunked(ids)) {
+      const found = await tx.productVariant.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { shopifyId: true } });
+      for (const row of found) byId.delete(row.shopifyId);
+    }
+  }
+  const data = [...byId.values()].map(({ productId, variant }) => ({
+    shopId: ctx.shopId,
+    productId,
+    shopifyId: variant.shopifyId,
+    sku: variant.sku,
+    title: variant.title,
+    priceMinor: variant.priceMinor,
+  }));
+  for (const chunk of chunked(data)) await tx.productVariant.createMany({ data: chunk });
+}
+
+async function insertCollections(tx: Tx, ctx: SyncWriteContext, rows: readonly { productId: number; collection: CollectionInput }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const collections = new Map(rows.map((r) => [r.collection.shopifyId, r.collection]));
+  const idBy = new Map<string, number>();
+  for (const collection of collections.values()) {
+    const row = await tx.collection.upsert({
+      where: { shopId_shopifyId: { shopId: ctx.shopId, shopifyId: collection.shopifyId } },
+      create: { shopId: ctx.shopId, shopifyId: collection.shopifyId, handle: collection.handle, title: collection.title },
+      update: { handle: collection.handle, title: collection.title },
+      select: { id: true },
+    });
+    idBy.set(collection.shopifyId, row.id);
+  }
+  const pairs = new Map<string, { shopId: number; productId: number; collectionId: number }>();
+  for (const { productId, collection } of rows) {
+    const collectionId = idBy.get(collection.shopifyId) as number;
+    pairs.set(`${productId}:${collectionId}`, { shopId: ctx.shopId, productId, collectionId });
+  }
+  const productIds = unique([...pairs.values()].map((p) => p.productId));
+  for (const chunk of chunked(productIds)) {
+    const found = await tx.productCollection.findMany({ where: { shopId: ctx.shopId, productId: { in: chunk } }, select: { productId: true, collectionId: true } });
+    for (const row of found) pairs.delete(`${row.productId}:${row.collectionId}`);
+  }
+  for (const data of chunked([...pairs.values()])) await tx.productCollection.createMany({ data });
+}
+
+// ------------------------------------------------------------------------------------ checkouts
+
+export async function writeCheckouts(tx: Tx, ctx: SyncWriteContext, inputs: readonly CheckoutInput[]): Promise<WriteResult> {
+  const result = emptyResult();
+  const batch = newestById(inputs, (c) => c.token);
+  if (batch.length === 0) return result;
+  const dead = await tombstoned(tx, ctx, "CHECKOUT", batch.map((c) => c.token));
+  const customers = await customerIdsByShopifyId(tx, ctx, batch.map((c) => c.customerShopifyId));
+  const touched: (number | null)[] = [];
+  for (const input of batch) {
+    if (dead.has(input.token)) {
+      result.skipped.push(input.token);
+      continue;
+    }
+    const customerId = input.customerShopifyId === null ? null : (customers.get(input.customerShopifyId) ?? null);
+    const columns = {
+      token: input.token,
+      customerId,
+      customerShopifyId: input.customerShopifyId,
+      email: input.email,
+      currencyCode: input.currencyCode,
+      totalMinor: input.totalMinor,
+      completedAt: input.completedAt,
+      shopifyCreatedAt: input.createdAt,
+      shopifyUpdatedAt: input.updatedAt,
+    };
+    const held = await tx.abandonedCheckout.findUnique({ where: { shopId_shopifyId: { shopId: ctx.shopId, shopifyId: input.token } }, select: { id: true, customerId: true, shopifyUpdatedAt: true } });
+    if (!held) {
+      const [row] = await createManyReturning(tx, ctx, "abandonedCheckout", [{ shopId: ctx.shopId, shopifyId: input.token, ...columns }]);
+      if (row) {
+        result.written.set(input.token, row.id);
+        touched.push(customerId);
+        continue;
+      }
+    }
+    const { count } = await tx.abandonedCheckout.updateMany({
+      where: { shopId: ctx.shopId, shopifyId: input.token, shopifyUpdatedAt: { lte: input.updatedAt } },
+      data: columns,
+    });
+    if (count === 1) {
+      result.written.set(input.token, held?.id ?? 0);
+      touched.push(held?.customerId ?? null, customerId);
+    } else result.skipped.push(input.token);
+  }
+  result.customerIds = unique(touched);
+  return result;
+}
+
+// ------------------------------------------------------------------------------------ bulk children
+
+async function parentsBefore(
+  tx: Tx,
+  ctx: SyncWriteContext,
+  model: "customer" | "order" | "product",
+  shopifyIds: readonly string[],
+  options: WriteOptions,
+): Promise<Map<string, number>> {
+  const map = new Map<string, number>();
+  for (const chunk of chunked([...new Set(shopifyIds)])) {
+    const where = {
+      shopId: ctx.shopId,
+      shopifyId: { in: chunk },
+      ...(options.snapshotAt ? { shopifyUpdatedAt: { lte: options.snapshotAt } } : {}),
+      ...(model === "customer" ? { redactedAt: null } : {}),
+    };
+    const delegate = tx[model] as unknown as { findMany(args: unknown): Promise<{ id: number; shopifyId: string }[]> };
+    for (const row of await delegate.findMany({ where, select: { id: true, shopifyId: true } })) map.set(row.shopifyId, row.id);
+  }
+  return map;
+}
+
+/** Bulk children: metafields of customers already written; one already present (a resumed import) is kept. */
+export async function addCustomerMetafields(tx: Tx, ctx: SyncWriteContext, rows: readonly { customerShopifyId: string; metafield: MetafieldInput }[], options: WriteOptions = {}): Promise<void> {
+  const parents = await parentsBefore(tx, ctx, "customer", rows.map((r) => r.customerShopifyId), options);
+  const wanted = new Map<string, ReturnType<typeof metafieldRows>[number]>();
+  for (const { customerShopifyId, metafield } of rows) {
+    const customerId = parents.get(customerShopifyId);
+    if (customerId === undefined) continue;
+    for (const row of metafieldRows(ctx, customerId, [metafield])) wanted.set(`${customerId}|${row.namespace}|${row.key}`, row);
+  }
+  for (const chunk of chunked(unique([...wanted.values()].map((r) => r.customerId)))) {
+    const found = await tx.customerMetafield.findMany({ where: { shopId: ctx.shopId, customerId: { in: chunk } }, select: { customerId: true, namespace: true, key: true } });
+    for (const row of found) wanted.delete(`${row.customerId}|${row.namespace}|${row.key}`);
+  }
+  for (const data of chunked([...wanted.values()])) await tx.customerMetafield.createMany({ data });
+}
+
+export async function addOrderLines(tx: Tx, ctx: SyncWriteContext, rows: readonly { orderShopifyId: string; line: OrderLineInput }[], options: WriteOptions = {}): Promise<void> {
+  const parents = await parentsBefore(tx, ctx, "order", rows.map((r) => r.orderShopifyId), options);
+  const productTypes = await productTypesByShopifyId(tx, ctx, rows.map((r) => r.line.productShopifyId));
+  const wanted = new Map<string, ReturnType<typeof lineRows>[number]>();
+  for (const { orderShopifyId, line } of rows) {
+    const orderId = parents.get(orderShopifyId);
+    if (orderId === undefined) continue;
+    for (const row of lineRows(ctx, orderId, [line], productTypes)) wanted.set(`${orderId}|${row.shopifyId}`, row);
+  }
+  for (const chunk of chunked(unique([...wanted.values()].map((r) => r.orderId)))) {
+    const found = await tx.orderLine.findMany({ where: { shopId: ctx.shopId, orderId: { in: chunk } }, select: { orderId: true, shopifyId: true } });
+    for (const row of found) wanted.delete(`${row.orderId}|${row.shopifyId}`);
+  }
+  for (const data of chunked([...wanted.values()])) await tx.orderLine.createMany({ data });
+}
+
+export async function addProductVariants(tx: Tx, ctx: SyncWriteContext, rows: readonly { productShopifyId: string; variant: VariantInput }[], options: WriteOptions = {}): Promise<void> {
+  const parents = await parentsBefore(tx, ctx, "product", rows.map((r) => r.productShopifyId), options);
+  const placed = rows.flatMap(({ productShopifyId, variant }) => {
+    const productId = parents.get(productShopifyId);
+    return productId === undefined ? [] : [{ productId, variant }];
+  });
+  await insertVariants(tx, ctx, placed, false);
+}
+
+export async function addProductCollections(tx: Tx, ctx: SyncWriteContext, rows: readonly { productShopifyId: string; collection: CollectionInput }[], options: WriteOptions = {}): Promise<void> {
+  const parents = await parentsBefore(tx, ctx, "product", rows.map((r) => r.productShopifyId), options);
+  const placed = rows.flatMap(({ productShopifyId, collection }) => {
+    const productId = parents.get(productShopifyId);
+    return productId === undefined ? [] : [{ productId, collection }];
+  });
+  await insertCollections(tx, ctx, placed);
+}
+
+// ------------------------------------------------------------------------------------ deletes and links
+
+/** Deletes and leaves a tombstone, so a late create/update does not bring the record back. */
+export async function deleteResources(tx: Tx, ctx: SyncWriteContext, kind: ResourceKind, shopifyIds: readonly string[], deletedAt: Date): Promise<{ customerIds: number[] }> {
+  const ids = [...new Set(shopifyIds)];
+  if (ids.length === 0) return { customerIds: [] };
+  const { shopId } = ctx;
+  const known = await tombstoned(tx, ctx, kind, ids);
+  for (const chunk of chunked(ids.filter((id) => !known.has(id)))) {
+    const data = chunk.map((shopifyId) => ({ shopId, kind, shopifyId, deletedAt }));
+    if (ctx.kind === "postgresql") await (tx as unknown as Pick<PostgresClient, "deletedResource">).deletedResource.createMany({ data, skipDuplicates: true });
+    else await tx.deletedResource.createMany({ data });
+  }
+  const touched: number[] = [];
+  for (const chunk of chunked(ids)) {
+    const where = { shopId, shopifyId: { in: chunk } };
+    switch (kind) {
+      case "CUSTOMER": {
+        const rows = await tx.customer.findMany({ where, select: { id: true } });
+        touched.push(...rows.map((r) => r.id));
+        await tx.customer.deleteMany({ where });
+        break;
+      }
+      case "ORDER": {
+        const rows = await tx.order.findMany({ where, select: { customerId: true } });
+        touched.push(...unique(rows.map((r) => r.customerId)));
+        await tx.order.deleteMany({ where });
+        await tx.orderRefund.deleteMany({ where: { shopId, orderShopifyId: { in: chunk } } });
+        break;
+      }
+      case "PRODUCT": {
+        touched.push(...(await buyersOf(tx, ctx, chunk)));
+        await tx.product.deleteMany({ where });
+        break;
+      }
+      case "CHECKOUT": {
+        const rows = await tx.abandonedCheckout.findMany({ where, select: { customerId: true } });
+        touched.push(...unique(rows.map((r) => r.customerId)));
+        await tx.abandonedCheckout.deleteMany({ where });
+        break;
+      }
+    }
+  }
+  return { customerIds: unique(touched) };
+}
+
+/**
+ * Orders and checkouts that arrived before their customer: link them now (all of the shop's, or
+ * those of the given customers). Returns the customers that gained orders or checkouts.
+ */
+export async function linkOrdersToCustomers(tx: Tx, ctx: SyncWriteContext, customerShopifyIds?: readonly string[]): Promise<{ customerIds: number[] }> {
+  if (customerShopifyIds !== undefined && customerShopifyIds.length === 0) return { customerIds: [] };
+  const pg = ctx.kind === "postgresql";
+  const p = (i: number) => (pg ? `$${i}` : "?");
+  const touched: number[] = [];
+  const chunks = customerShopifyIds === undefined ? [null] : chunked(customerShopifyIds);
+  for (const table of ["Order", "AbandonedCheckout"]) {
+    for (const chunk of chunks) {
+      const only = chunk === null ? "" : ` AND t."customerShopifyId" IN (${chunk.map((_, i) => p(i + 3)).join(", ")})`;
+      const rows = await tx.$queryRawUnsafe<{ customerId: number | bigint }[]>(
+        `UPDATE "${table}" AS t SET "customerId" = c."id"
+           FROM "Customer" AS c
+          WHERE c."shopId" = ${p(1)} AND c."shopifyId" = t."customerShopifyId"
+            AND t."shopId" = ${p(2)} AND t."customerId" IS NULL AND t."customerShopifyId" IS NOT NULL${only}
+         RETURNING "customerId"`,
+        ctx.shopId,
+        ctx.shopId,
+        ...(chunk ?? []),
+      );
+      touched.push(...rows.map((r) => Number(r.customerId)));
+    }
+  }
+  return { customerIds: unique(touched) };
+}
