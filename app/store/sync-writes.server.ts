@@ -18,8 +18,8 @@
  */
 import type { DatabaseKind, Db } from "~/db/client";
 import type { Prisma } from "~/db/generated/sqlite/client";
-import type { PrismaClient as PostgresClient } from "~/db/generated/postgresql/client";
 import { cityKey, regionKey } from "~/segments/address-keys";
+import { insertRows, TABLES } from "./bulk-insert.server";
 import type {
   AddressInput,
   CheckoutInput,
@@ -182,9 +182,9 @@ async function replaceCustomerChildren(tx: Tx, ctx: SyncWriteContext, rows: read
   const tags = rows.flatMap((r) => (r.input.tags ? tagRows(ctx, "customerId", r.id, r.input.tags) : []));
   const addresses = rows.flatMap((r) => (r.input.addresses ? addressRows(ctx, r.id, r.input.addresses) : []));
   const metafields = rows.flatMap((r) => (r.input.metafields ? metafieldRows(ctx, r.id, r.input.metafields) : []));
-  for (const data of chunked(tags)) await tx.customerTag.createMany({ data });
-  for (const data of chunked(addresses)) await tx.customerAddress.createMany({ data });
-  for (const data of chunked(metafields)) await tx.customerMetafield.createMany({ data });
+  await insertRows(tx, ctx.kind, "CustomerTag", TABLES.CustomerTag, tags);
+  await insertRows(tx, ctx.kind, "CustomerAddress", TABLES.CustomerAddress, addresses);
+  await insertRows(tx, ctx.kind, "CustomerMetafield", TABLES.CustomerMetafield, metafields);
 }
 
 export async function writeCustomers(tx: Tx, ctx: SyncWriteContext, inputs: readonly CustomerInput[], options: WriteOptions = {}): Promise<WriteResult> {
@@ -237,6 +237,9 @@ export async function writeCustomers(tx: Tx, ctx: SyncWriteContext, inputs: read
   return result;
 }
 
+/** What Prisma's defaults would give a new customer row (the bulk insert writes every column). */
+const NEW_CUSTOMER = { emailMarketingState: "NOT_SUBSCRIBED", smsMarketingState: "NOT_SUBSCRIBED", detailsStale: false } as const;
+
 /** Inserts new customers; returns their ids and the inputs another writer created first (PostgreSQL only). */
 async function createCustomers<T extends EmbeddedCustomerInput>(
   tx: Tx,
@@ -247,8 +250,8 @@ async function createCustomers<T extends EmbeddedCustomerInput>(
   const rows: [T, number][] = [];
   const raced: T[] = [];
   for (const chunk of chunked(inputs)) {
-    const data = chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, ...customerColumns(input), ...extra(input) }));
-    const inserted = await createManyReturning(tx, ctx, "customer", data);
+    const data = chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, ...NEW_CUSTOMER, ...customerColumns(input), ...extra(input) }));
+    const inserted = await createManyReturning(tx, ctx, "Customer", data);
     const idBy = new Map(inserted.map((r) => [r.shopifyId, r.id]));
     for (const input of chunk) {
       const id = idBy.get(input.shopifyId);
@@ -259,23 +262,18 @@ async function createCustomers<T extends EmbeddedCustomerInput>(
   return { rows, raced };
 }
 
-type ReturningModel = "customer" | "order" | "product" | "abandonedCheckout";
+type ReturningTable = "Customer" | "Order" | "Product" | "AbandonedCheckout";
 
 /**
- * createManyAndReturn of new rows. On PostgreSQL with ON CONFLICT DO NOTHING, so a row another
- * worker inserted meanwhile is left out (the caller retries it as an update) instead of aborting
- * the transaction; SQLite has one writer at a time, and the caller read inside this transaction.
+ * Inserts new rows and returns their ids, with ON CONFLICT DO NOTHING: a row another worker
+ * inserted meanwhile (PostgreSQL) is left out, and the caller retries it as an update instead of
+ * the whole transaction aborting.
  */
-async function createManyReturning(tx: Tx, ctx: SyncWriteContext, model: ReturningModel, data: readonly Record<string, unknown>[]): Promise<{ id: number; shopifyId: string }[]> {
-  if (data.length === 0) return [];
-  const select = { id: true, shopifyId: true } as const;
-  if (ctx.kind === "postgresql") {
-    const pg = tx as unknown as Pick<PostgresClient, ReturningModel>;
-    const delegate = pg[model] as unknown as { createManyAndReturn(args: unknown): Promise<{ id: number; shopifyId: string }[]> };
-    return delegate.createManyAndReturn({ data, select, skipDuplicates: true });
-  }
-  const delegate = (tx as Db)[model] as unknown as { createManyAndReturn(args: unknown): Promise<{ id: number; shopifyId: string }[]> };
-  return delegate.createManyAndReturn({ data, select });
+async function createManyReturning(tx: Tx, ctx: SyncWriteContext, table: ReturningTable, data: readonly Record<string, unknown>[]): Promise<{ id: number; shopifyId: string }[]> {
+  const now = new Date();
+  const rows = data.map((row) => ({ createdAt: now, updatedAt: now, ...row }));
+  const inserted = await insertRows(tx, ctx.kind, table, TABLES[table], rows, { ignoreConflicts: true, returning: ["id", "shopifyId"] });
+  return inserted.map((row) => ({ id: Number(row.id), shopifyId: String(row.shopifyId) }));
 }
 
 /** The customer inside an order or checkout body: creates a missing customer (detailsStale), never overwrites one. */
@@ -294,7 +292,7 @@ export async function writeEmbeddedCustomers(tx: Tx, ctx: SyncWriteContext, inpu
   result.skipped.push(...batch.filter((c) => !missing.includes(c)).map((c) => c.shopifyId));
   const created = await createCustomers(tx, ctx, missing, () => ({ detailsStale: true }));
   const addresses = created.rows.flatMap(([input, id]) => (input.addresses ? addressRows(ctx, id, input.addresses) : []));
-  for (const data of chunked(addresses)) await tx.customerAddress.createMany({ data });
+  await insertRows(tx, ctx.kind, "CustomerAddress", TABLES.CustomerAddress, addresses);
   for (const [input, id] of created.rows) result.written.set(input.shopifyId, id);
   result.skipped.push(...created.raced.map((c) => c.shopifyId));
   const linked = await linkOrdersToCustomers(tx, ctx, created.rows.map(([input]) => input.shopifyId));
@@ -402,8 +400,8 @@ export async function writeOrders(tx: Tx, ctx: SyncWriteContext, inputs: readonl
     const inserted = await createManyReturning(
       tx,
       ctx,
-      "order",
-      chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, ...orderColumns(input), customerId: customerOf(input) })),
+      "Order",
+      chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, totalRefundedMinor: 0n, ...orderColumns(input), customerId: customerOf(input) })),
     );
     const idBy = new Map(inserted.map((r) => [r.shopifyId, r.id]));
     for (const input of chunk) {
@@ -428,7 +426,7 @@ export async function writeOrders(tx: Tx, ctx: SyncWriteContext, inputs: readonl
   const withLines = written.filter((w) => w.input.lines !== undefined);
   const productTypes = await productTypesByShopifyId(tx, ctx, withLines.flatMap((w) => (w.input.lines ?? []).map((l) => l.productShopifyId)));
   const lines = withLines.flatMap((w) => lineRows(ctx, w.id, w.input.lines ?? [], productTypes));
-  for (const data of chunked(lines)) await tx.orderLine.createMany({ data });
+  await insertRows(tx, ctx.kind, "OrderLine", TABLES.OrderLine, lines);
 
   // refunds: added (never removed), then every written order's refunded total from its refunds
   await insertRefunds(tx, ctx, written.flatMap((w) => (w.input.refunds ?? []).map((refund) => ({ orderShopifyId: w.input.shopifyId, refund }))));
@@ -456,10 +454,7 @@ async function insertRefunds(tx: Tx, ctx: SyncWriteContext, rows: readonly { ord
       note: refund.note,
       shopifyCreatedAt: refund.createdAt,
     }));
-  for (const chunk of chunked(data)) {
-    if (ctx.kind === "postgresql") await (tx as unknown as Pick<PostgresClient, "orderRefund">).orderRefund.createMany({ data: chunk, skipDuplicates: true });
-    else await tx.orderRefund.createMany({ data: chunk });
-  }
+  await insertRows(tx, ctx.kind, "OrderRefund", TABLES.OrderRefund, data, { ignoreConflicts: true });
 }
 
 /** Order.totalRefundedMinor = the sum of the order's refunds the store knows. */
@@ -541,7 +536,7 @@ export async function writeProducts(tx: Tx, ctx: SyncWriteContext, inputs: reado
   }
   const raced: ProductInput[] = [];
   for (const chunk of chunked(creates)) {
-    const inserted = await createManyReturning(tx, ctx, "product", chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, ...productColumns(input) })));
+    const inserted = await createManyReturning(tx, ctx, "Product", chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, ...productColumns(input) })));
     const idBy = new Map(inserted.map((r) => [r.shopifyId, r.id]));
     for (const input of chunk) {
       const id = idBy.get(input.shopifyId);
@@ -556,7 +551,7 @@ export async function writeProducts(tx: Tx, ctx: SyncWriteContext, inputs: reado
   }
   const updatedIds = written.filter((w) => !w.isNew).map((w) => w.id);
   for (const chunk of chunked(updatedIds)) await tx.productTag.deleteMany({ where: { shopId: ctx.shopId, productId: { in: chunk } } });
-  for (const data of chunked(written.flatMap((w) => tagRows(ctx, "productId", w.id, w.input.tags)))) await tx.productTag.createMany({ data });
+  await insertRows(tx, ctx.kind, "ProductTag", TABLES.ProductTag, written.flatMap((w) => tagRows(ctx, "productId", w.id, w.input.tags)));
 
   const withVariants = written.filter((w) => w.input.variants !== undefined);
   for (const chunk of chunked(withVariants.filter((w) => !w.isNew).map((w) => w.id))) await tx.productVariant.deleteMany({ where: { shopId: ctx.shopId, productId: { in: chunk } } });
@@ -605,7 +600,7 @@ async function insertVariants(tx: Tx, ctx: SyncWriteContext, rows: readonly { pr
     title: variant.title,
     priceMinor: variant.priceMinor,
   }));
-  for (const chunk of chunked(data)) await tx.productVariant.createMany({ data: chunk });
+  await insertRows(tx, ctx.kind, "ProductVariant", TABLES.ProductVariant, data);
 }
 
 async function insertCollections(tx: Tx, ctx: SyncWriteContext, rows: readonly { productId: number; collection: CollectionInput }[]): Promise<void> {
@@ -631,7 +626,7 @@ async function insertCollections(tx: Tx, ctx: SyncWriteContext, rows: readonly {
     const found = await tx.productCollection.findMany({ where: { shopId: ctx.shopId, productId: { in: chunk } }, select: { productId: true, collectionId: true } });
     for (const row of found) pairs.delete(`${row.productId}:${row.collectionId}`);
   }
-  for (const data of chunked([...pairs.values()])) await tx.productCollection.createMany({ data });
+  await insertRows(tx, ctx.kind, "ProductCollection", TABLES.ProductCollection, [...pairs.values()]);
 }
 
 // ------------------------------------------------------------------------------------ checkouts
@@ -662,7 +657,7 @@ export async function writeCheckouts(tx: Tx, ctx: SyncWriteContext, inputs: read
     };
     const held = await tx.abandonedCheckout.findUnique({ where: { shopId_shopifyId: { shopId: ctx.shopId, shopifyId: input.token } }, select: { id: true, customerId: true, shopifyUpdatedAt: true } });
     if (!held) {
-      const [row] = await createManyReturning(tx, ctx, "abandonedCheckout", [{ shopId: ctx.shopId, shopifyId: input.token, ...columns }]);
+      const [row] = await createManyReturning(tx, ctx, "AbandonedCheckout", [{ shopId: ctx.shopId, shopifyId: input.token, ...columns }]);
       if (row) {
         result.written.set(input.token, row.id);
         touched.push(customerId);
@@ -718,7 +713,7 @@ export async function addCustomerMetafields(tx: Tx, ctx: SyncWriteContext, rows:
     const found = await tx.customerMetafield.findMany({ where: { shopId: ctx.shopId, customerId: { in: chunk } }, select: { customerId: true, namespace: true, key: true } });
     for (const row of found) wanted.delete(`${row.customerId}|${row.namespace}|${row.key}`);
   }
-  for (const data of chunked([...wanted.values()])) await tx.customerMetafield.createMany({ data });
+  await insertRows(tx, ctx.kind, "CustomerMetafield", TABLES.CustomerMetafield, [...wanted.values()]);
 }
 
 export async function addOrderLines(tx: Tx, ctx: SyncWriteContext, rows: readonly { orderShopifyId: string; line: OrderLineInput }[], options: WriteOptions = {}): Promise<void> {
@@ -734,7 +729,7 @@ export async function addOrderLines(tx: Tx, ctx: SyncWriteContext, rows: readonl
     const found = await tx.orderLine.findMany({ where: { shopId: ctx.shopId, orderId: { in: chunk } }, select: { orderId: true, shopifyId: true } });
     for (const row of found) wanted.delete(`${row.orderId}|${row.shopifyId}`);
   }
-  for (const data of chunked([...wanted.values()])) await tx.orderLine.createMany({ data });
+  await insertRows(tx, ctx.kind, "OrderLine", TABLES.OrderLine, [...wanted.values()]);
 }
 
 export async function addProductVariants(tx: Tx, ctx: SyncWriteContext, rows: readonly { productShopifyId: string; variant: VariantInput }[], options: WriteOptions = {}): Promise<void> {
@@ -763,11 +758,8 @@ export async function deleteResources(tx: Tx, ctx: SyncWriteContext, kind: Resou
   if (ids.length === 0) return { customerIds: [] };
   const { shopId } = ctx;
   const known = await tombstoned(tx, ctx, kind, ids);
-  for (const chunk of chunked(ids.filter((id) => !known.has(id)))) {
-    const data = chunk.map((shopifyId) => ({ shopId, kind, shopifyId, deletedAt }));
-    if (ctx.kind === "postgresql") await (tx as unknown as Pick<PostgresClient, "deletedResource">).deletedResource.createMany({ data, skipDuplicates: true });
-    else await tx.deletedResource.createMany({ data });
-  }
+  const tombstones = ids.filter((id) => !known.has(id)).map((shopifyId) => ({ shopId, kind, shopifyId, deletedAt }));
+  await insertRows(tx, ctx.kind, "DeletedResource", TABLES.DeletedResource, tombstones, { ignoreConflicts: true });
   const touched: number[] = [];
   for (const chunk of chunked(ids)) {
     const where = { shopId, shopifyId: { in: chunk } };
