@@ -9,8 +9,9 @@
  *   store already holds that version.
  * - Deletes leave a tombstone (DeletedResource); a late create or update never brings the record back.
  * - A redacted customer (customers/redact) is never written again.
- * - A bulk import passes `snapshotAt` (when its bulk operation was created): a parent a webhook
- *   changed after that keeps the store's newer data, and the import's children are not added to it.
+ * - A bulk import passes its run's id, written on the parents it writes (importRunId): an equal
+ *   version a webhook or the Admin API wrote is kept (with the children it came with), and the
+ *   import adds its children only to parents it wrote itself — also after a resume.
  * - Batched: a few queries per batch, never one round trip per record for the common case (a new
  *   record); updates of existing rows are one conditional UPDATE each, so a concurrent newer write
  *   (another worker, PostgreSQL READ COMMITTED) wins instead of being overwritten.
@@ -43,8 +44,8 @@ export interface SyncWriteContext {
 }
 
 export interface WriteOptions {
-  /** a bulk import: when its bulk operation was created */
-  snapshotAt?: Date;
+  /** a bulk import: the SyncRun writing */
+  importRunId?: number;
   /** the source lacked tags/consents/metafields (a webhook body): mark written customers detailsStale */
   markDetailsStale?: boolean;
 }
@@ -98,9 +99,67 @@ async function tombstoned(tx: Tx, ctx: SyncWriteContext, kind: ResourceKind, sho
   return found;
 }
 
-/** Whether an incoming version may replace the stored one. */
-function newerOrSame(stored: Date, incoming: Date, strictlyNewer: boolean): boolean {
-  return strictlyNewer ? incoming.getTime() > stored.getTime() : incoming.getTime() >= stored.getTime();
+interface HeldVersion {
+  shopifyUpdatedAt: Date;
+  importRunId: number | null;
+}
+
+/**
+ * Whether an incoming version may replace the held one: a newer one always, an older one never. An
+ * equal one is written again from a fuller source (the Admin API after a webhook body), never from
+ * a body (the store has that version), and by an import only over what an import wrote (so the
+ * children a webhook brought with the same version are kept).
+ */
+function replaces(held: HeldVersion, incoming: Date, options: WriteOptions): boolean {
+  const stored = held.shopifyUpdatedAt.getTime();
+  if (incoming.getTime() !== stored) return incoming.getTime() > stored;
+  if (options.importRunId !== undefined) return held.importRunId !== null;
+  return options.markDetailsStale !== true;
+}
+
+/** The same rule as the condition of the UPDATE, so a concurrent newer write wins. */
+function replaceable(incoming: Date, options: WriteOptions) {
+  if (options.importRunId !== undefined) return { OR: [{ shopifyUpdatedAt: { lt: incoming } }, { shopifyUpdatedAt: incoming, importRunId: { not: null } }] };
+  return { shopifyUpdatedAt: options.markDetailsStale ? { lt: incoming } : { lte: incoming } };
+}
+
+/** The rows the store holds for a batch (by Shopify id, chunked), and which of the ids are tombstoned. */
+async function heldRows<R extends { shopifyId: string }>(
+  tx: Tx,
+  ctx: SyncWriteContext,
+  kind: ResourceKind,
+  shopifyIds: readonly string[],
+  find: (ids: string[]) => Promise<R[]>,
+): Promise<{ dead: Set<string>; existing: Map<string, R> }> {
+  const dead = await tombstoned(tx, ctx, kind, shopifyIds);
+  const existing = new Map<string, R>();
+  for (const chunk of chunked(shopifyIds)) for (const row of await find(chunk)) existing.set(row.shopifyId, row);
+  return { dead, existing };
+}
+
+/**
+ * Inserts new records; returns their ids, and the inputs another writer inserted first
+ * (PostgreSQL, ON CONFLICT DO NOTHING), which the caller writes again as updates.
+ */
+async function insertNew<T extends { shopifyId: string }>(
+  tx: Tx,
+  ctx: SyncWriteContext,
+  table: ReturningTable,
+  inputs: readonly T[],
+  row: (input: T) => Record<string, unknown>,
+): Promise<{ rows: [T, number][]; raced: T[] }> {
+  const rows: [T, number][] = [];
+  const raced: T[] = [];
+  for (const chunk of chunked(inputs)) {
+    const inserted = await createManyReturning(tx, ctx, table, chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, ...row(input) })));
+    const idBy = new Map(inserted.map((r) => [r.shopifyId, r.id]));
+    for (const input of chunk) {
+      const id = idBy.get(input.shopifyId);
+      if (id === undefined) raced.push(input);
+      else rows.push([input, id]);
+    }
+  }
+  return { rows, raced };
 }
 
 // ------------------------------------------------------------------------------------ customers
@@ -119,7 +178,7 @@ function customerColumns(input: EmbeddedCustomerInput) {
     email: input.email,
     emailDomain: emailDomainOf(input.email),
     phone: input.phone,
-    locale: input.locale,
+    ...(input.locale === undefined ? {} : { locale: input.locale }),
     accountState: input.accountState,
     verifiedEmail: input.verifiedEmail,
     note: input.note,
@@ -191,14 +250,10 @@ export async function writeCustomers(tx: Tx, ctx: SyncWriteContext, inputs: read
   const result = emptyResult();
   const batch = newestById(inputs, (c) => c.shopifyId);
   if (batch.length === 0) return result;
-  const ids = batch.map((c) => c.shopifyId);
-  const dead = await tombstoned(tx, ctx, "CUSTOMER", ids);
-  const existing = new Map<string, { id: number; shopifyUpdatedAt: Date; redactedAt: Date | null }>();
-  for (const chunk of chunked(ids)) {
-    const rows = await tx.customer.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true, redactedAt: true } });
-    for (const row of rows) existing.set(row.shopifyId, row);
-  }
-  const strictlyNewer = options.markDetailsStale === true;
+  const { dead, existing } = await heldRows(tx, ctx, "CUSTOMER", batch.map((c) => c.shopifyId), (ids) =>
+    tx.customer.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: ids } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true, importRunId: true, redactedAt: true } }),
+  );
+  const importRunId = options.importRunId ?? null;
   const staleFor = (input: CustomerInput) => (options.markDetailsStale ? true : complete(input) ? false : undefined);
 
   const creates: CustomerInput[] = [];
@@ -209,19 +264,19 @@ export async function writeCustomers(tx: Tx, ctx: SyncWriteContext, inputs: read
       result.skipped.push(input.shopifyId);
     } else if (!held) {
       creates.push(input);
-    } else if (!newerOrSame(held.shopifyUpdatedAt, input.updatedAt, strictlyNewer)) {
+    } else if (!replaces(held, input.updatedAt, options)) {
       result.skipped.push(input.shopifyId);
     } else {
       const stale = staleFor(input);
       const { count } = await tx.customer.updateMany({
-        where: { id: held.id, shopId: ctx.shopId, redactedAt: null, shopifyUpdatedAt: strictlyNewer ? { lt: input.updatedAt } : { lte: input.updatedAt } },
-        data: { ...customerColumns(input), ...consentColumns(input), ...(stale === undefined ? {} : { detailsStale: stale }) },
+        where: { id: held.id, shopId: ctx.shopId, redactedAt: null, ...replaceable(input.updatedAt, options) },
+        data: { ...customerColumns(input), ...consentColumns(input), importRunId, ...(stale === undefined ? {} : { detailsStale: stale }) },
       });
       if (count === 1) written.push({ id: held.id, input, isNew: false });
       else result.skipped.push(input.shopifyId);
     }
   }
-  const created = await createCustomers(tx, ctx, creates, (input) => ({ ...consentColumns(input), detailsStale: staleFor(input) ?? true }));
+  const created = await createCustomers(tx, ctx, creates, (input) => ({ ...consentColumns(input), importRunId, detailsStale: staleFor(input) ?? true }));
   for (const [input, id] of created.rows) written.push({ id, input, isNew: true });
   // A customer created by another writer between our read and insert (PostgreSQL): retry as an update.
   if (created.raced.length > 0) {
@@ -240,26 +295,9 @@ export async function writeCustomers(tx: Tx, ctx: SyncWriteContext, inputs: read
 /** What Prisma's defaults would give a new customer row (the bulk insert writes every column). */
 const NEW_CUSTOMER = { emailMarketingState: "NOT_SUBSCRIBED", smsMarketingState: "NOT_SUBSCRIBED", detailsStale: false } as const;
 
-/** Inserts new customers; returns their ids and the inputs another writer created first (PostgreSQL only). */
-async function createCustomers<T extends EmbeddedCustomerInput>(
-  tx: Tx,
-  ctx: SyncWriteContext,
-  inputs: readonly T[],
-  extra: (input: T) => Partial<Prisma.CustomerCreateManyInput>,
-): Promise<{ rows: [T, number][]; raced: T[] }> {
-  const rows: [T, number][] = [];
-  const raced: T[] = [];
-  for (const chunk of chunked(inputs)) {
-    const data = chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, ...NEW_CUSTOMER, ...customerColumns(input), ...extra(input) }));
-    const inserted = await createManyReturning(tx, ctx, "Customer", data);
-    const idBy = new Map(inserted.map((r) => [r.shopifyId, r.id]));
-    for (const input of chunk) {
-      const id = idBy.get(input.shopifyId);
-      if (id === undefined) raced.push(input);
-      else rows.push([input, id]);
-    }
-  }
-  return { rows, raced };
+/** Inserts new customers (see insertNew). */
+function createCustomers<T extends EmbeddedCustomerInput>(tx: Tx, ctx: SyncWriteContext, inputs: readonly T[], extra: (input: T) => Partial<Prisma.CustomerCreateManyInput>) {
+  return insertNew(tx, ctx, "Customer", inputs, (input) => ({ ...NEW_CUSTOMER, ...customerColumns(input), ...extra(input) }));
 }
 
 type ReturningTable = "Customer" | "Order" | "Product" | "AbandonedCheckout";
@@ -302,7 +340,7 @@ export async function writeEmbeddedCustomers(tx: Tx, ctx: SyncWriteContext, inpu
 
 // ------------------------------------------------------------------------------------ orders
 
-function orderColumns(input: OrderInput) {
+function columnsOfOrder(input: OrderInput) {
   return {
     name: input.name,
     customerShopifyId: input.customerShopifyId,
@@ -325,12 +363,13 @@ function orderColumns(input: OrderInput) {
   };
 }
 
-async function customerIdsByShopifyId(tx: Tx, ctx: SyncWriteContext, shopifyIds: Iterable<string | null>): Promise<Map<string, number>> {
+/** The store's customers by Shopify id; `redacted` ones must not get personal data back through their orders. */
+async function customersByShopifyId(tx: Tx, ctx: SyncWriteContext, shopifyIds: Iterable<string | null>): Promise<Map<string, { id: number; redacted: boolean }>> {
   const ids = [...new Set([...shopifyIds].filter((id): id is string => id !== null))];
-  const map = new Map<string, number>();
+  const map = new Map<string, { id: number; redacted: boolean }>();
   for (const chunk of chunked(ids)) {
-    const rows = await tx.customer.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { id: true, shopifyId: true } });
-    for (const row of rows) map.set(row.shopifyId, row.id);
+    const rows = await tx.customer.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { id: true, shopifyId: true, redactedAt: true } });
+    for (const row of rows) map.set(row.shopifyId, { id: row.id, redacted: row.redactedAt !== null });
   }
   return map;
 }
@@ -367,15 +406,14 @@ export async function writeOrders(tx: Tx, ctx: SyncWriteContext, inputs: readonl
   const result = emptyResult();
   const batch = newestById(inputs, (o) => o.shopifyId);
   if (batch.length === 0) return result;
-  const ids = batch.map((o) => o.shopifyId);
-  const dead = await tombstoned(tx, ctx, "ORDER", ids);
-  const existing = new Map<string, { id: number; shopifyUpdatedAt: Date; customerId: number | null }>();
-  for (const chunk of chunked(ids)) {
-    const rows = await tx.order.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true, customerId: true } });
-    for (const row of rows) existing.set(row.shopifyId, row);
-  }
-  const customers = await customerIdsByShopifyId(tx, ctx, batch.map((o) => o.customerShopifyId));
-  const customerOf = (input: OrderInput) => (input.customerShopifyId === null ? null : (customers.get(input.customerShopifyId) ?? null));
+  const { dead, existing } = await heldRows(tx, ctx, "ORDER", batch.map((o) => o.shopifyId), (ids) =>
+    tx.order.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: ids } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true, importRunId: true, customerId: true } }),
+  );
+  const customers = await customersByShopifyId(tx, ctx, batch.map((o) => o.customerShopifyId));
+  const customerOf = (input: OrderInput) => (input.customerShopifyId === null ? null : (customers.get(input.customerShopifyId)?.id ?? null));
+  const redacted = (input: OrderInput) => input.customerShopifyId !== null && customers.get(input.customerShopifyId)?.redacted === true;
+  // a redacted customer's orders keep their totals, never their personal fields
+  const orderColumns = (input: OrderInput) => ({ ...columnsOfOrder(input), importRunId: options.importRunId ?? null, ...(redacted(input) ? { email: null } : {}) });
   const touched: (number | null)[] = [];
   const written: { id: number; input: OrderInput; isNew: boolean }[] = [];
   const creates: OrderInput[] = [];
@@ -383,10 +421,10 @@ export async function writeOrders(tx: Tx, ctx: SyncWriteContext, inputs: readonl
     const held = existing.get(input.shopifyId);
     if (dead.has(input.shopifyId)) result.skipped.push(input.shopifyId);
     else if (!held) creates.push(input);
-    else if (!newerOrSame(held.shopifyUpdatedAt, input.updatedAt, false)) result.skipped.push(input.shopifyId);
+    else if (!replaces(held, input.updatedAt, options)) result.skipped.push(input.shopifyId);
     else {
       const { count } = await tx.order.updateMany({
-        where: { id: held.id, shopId: ctx.shopId, shopifyUpdatedAt: { lte: input.updatedAt } },
+        where: { id: held.id, shopId: ctx.shopId, ...replaceable(input.updatedAt, options) },
         data: { ...orderColumns(input), customerId: customerOf(input) },
       });
       if (count === 1) {
@@ -395,23 +433,10 @@ export async function writeOrders(tx: Tx, ctx: SyncWriteContext, inputs: readonl
       } else result.skipped.push(input.shopifyId);
     }
   }
-  const raced: OrderInput[] = [];
-  for (const chunk of chunked(creates)) {
-    const inserted = await createManyReturning(
-      tx,
-      ctx,
-      "Order",
-      chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, totalRefundedMinor: 0n, ...orderColumns(input), customerId: customerOf(input) })),
-    );
-    const idBy = new Map(inserted.map((r) => [r.shopifyId, r.id]));
-    for (const input of chunk) {
-      const id = idBy.get(input.shopifyId);
-      if (id === undefined) raced.push(input);
-      else {
-        written.push({ id, input, isNew: true });
-        touched.push(customerOf(input));
-      }
-    }
+  const { rows: inserted, raced } = await insertNew(tx, ctx, "Order", creates, (input) => ({ totalRefundedMinor: 0n, ...orderColumns(input), customerId: customerOf(input) }));
+  for (const [input, id] of inserted) {
+    written.push({ id, input, isNew: true });
+    touched.push(customerOf(input));
   }
   if (raced.length > 0) {
     const again = await writeOrders(tx, ctx, raced, options);
@@ -429,7 +454,11 @@ export async function writeOrders(tx: Tx, ctx: SyncWriteContext, inputs: readonl
   await insertRows(tx, ctx.kind, "OrderLine", TABLES.OrderLine, lines);
 
   // refunds: added (never removed), then every written order's refunded total from its refunds
-  await insertRefunds(tx, ctx, written.flatMap((w) => (w.input.refunds ?? []).map((refund) => ({ orderShopifyId: w.input.shopifyId, refund }))));
+  await insertRefunds(
+    tx,
+    ctx,
+    written.flatMap((w) => (w.input.refunds ?? []).map((refund) => ({ orderShopifyId: w.input.shopifyId, refund: redacted(w.input) ? { ...refund, note: null } : refund }))),
+  );
   await sumRefunds(tx, ctx, written.map((w) => w.input.shopifyId));
 
   for (const { id, input } of written) result.written.set(input.shopifyId, id);
@@ -482,9 +511,13 @@ export async function writeRefunds(tx: Tx, ctx: SyncWriteContext, orderShopifyId
     result.skipped.push(...refunds.map((r) => r.shopifyId));
     return result;
   }
-  await insertRefunds(tx, ctx, refunds.map((refund) => ({ orderShopifyId, refund })));
+  const order = await tx.order.findUnique({
+    where: { shopId_shopifyId: { shopId: ctx.shopId, shopifyId: orderShopifyId } },
+    select: { customerId: true, customer: { select: { redactedAt: true } } },
+  });
+  const redacted = order?.customer?.redactedAt != null;
+  await insertRefunds(tx, ctx, refunds.map((refund) => ({ orderShopifyId, refund: redacted ? { ...refund, note: null } : refund })));
   await sumRefunds(tx, ctx, [orderShopifyId]);
-  const order = await tx.order.findUnique({ where: { shopId_shopifyId: { shopId: ctx.shopId, shopifyId: orderShopifyId } }, select: { customerId: true } });
   for (const refund of refunds) result.written.set(refund.shopifyId, 0);
   result.customerIds = unique([order?.customerId]);
   return result;
@@ -511,39 +544,27 @@ export async function writeProducts(tx: Tx, ctx: SyncWriteContext, inputs: reado
   const result = emptyResult();
   const batch = newestById(inputs, (p) => p.shopifyId);
   if (batch.length === 0) return result;
-  const ids = batch.map((p) => p.shopifyId);
-  const dead = await tombstoned(tx, ctx, "PRODUCT", ids);
-  const existing = new Map<string, { id: number; shopifyUpdatedAt: Date }>();
-  for (const chunk of chunked(ids)) {
-    const rows = await tx.product.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: chunk } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true } });
-    for (const row of rows) existing.set(row.shopifyId, row);
-  }
+  const { dead, existing } = await heldRows(tx, ctx, "PRODUCT", batch.map((p) => p.shopifyId), (ids) =>
+    tx.product.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: ids } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true, importRunId: true } }),
+  );
   const written: { id: number; input: ProductInput; isNew: boolean }[] = [];
   const creates: ProductInput[] = [];
   for (const input of batch) {
     const held = existing.get(input.shopifyId);
     if (dead.has(input.shopifyId)) result.skipped.push(input.shopifyId);
     else if (!held) creates.push(input);
-    else if (!newerOrSame(held.shopifyUpdatedAt, input.updatedAt, false)) result.skipped.push(input.shopifyId);
+    else if (!replaces(held, input.updatedAt, options)) result.skipped.push(input.shopifyId);
     else {
       const { count } = await tx.product.updateMany({
-        where: { id: held.id, shopId: ctx.shopId, shopifyUpdatedAt: { lte: input.updatedAt } },
-        data: productColumns(input),
+        where: { id: held.id, shopId: ctx.shopId, ...replaceable(input.updatedAt, options) },
+        data: { ...productColumns(input), importRunId: options.importRunId ?? null },
       });
       if (count === 1) written.push({ id: held.id, input, isNew: false });
       else result.skipped.push(input.shopifyId);
     }
   }
-  const raced: ProductInput[] = [];
-  for (const chunk of chunked(creates)) {
-    const inserted = await createManyReturning(tx, ctx, "Product", chunk.map((input) => ({ shopId: ctx.shopId, shopifyId: input.shopifyId, ...productColumns(input) })));
-    const idBy = new Map(inserted.map((r) => [r.shopifyId, r.id]));
-    for (const input of chunk) {
-      const id = idBy.get(input.shopifyId);
-      if (id === undefined) raced.push(input);
-      else written.push({ id, input, isNew: true });
-    }
-  }
+  const { rows: inserted, raced } = await insertNew(tx, ctx, "Product", creates, (input) => ({ importRunId: options.importRunId ?? null, ...productColumns(input) }));
+  for (const [input, id] of inserted) written.push({ id, input, isNew: true });
   if (raced.length > 0) {
     const again = await writeProducts(tx, ctx, raced, options);
     for (const [k, v] of again.written) result.written.set(k, v);
@@ -564,7 +585,7 @@ export async function writeProducts(tx: Tx, ctx: SyncWriteContext, inputs: reado
   // Order lines keep the product type they were imported with; product tags are read live, so
   // the buyers of a changed product may enter or leave `products_purchased MATCHES (tag = …)`.
   for (const { id, input } of written) result.written.set(input.shopifyId, id);
-  if (options.snapshotAt === undefined) result.customerIds = await buyersOf(tx, ctx, [...result.written.keys()]);
+  if (options.importRunId === undefined) result.customerIds = await buyersOf(tx, ctx, [...result.written.keys()]);
   return result;
 }
 
@@ -636,19 +657,20 @@ export async function writeCheckouts(tx: Tx, ctx: SyncWriteContext, inputs: read
   const batch = newestById(inputs, (c) => c.token);
   if (batch.length === 0) return result;
   const dead = await tombstoned(tx, ctx, "CHECKOUT", batch.map((c) => c.token));
-  const customers = await customerIdsByShopifyId(tx, ctx, batch.map((c) => c.customerShopifyId));
+  const customers = await customersByShopifyId(tx, ctx, batch.map((c) => c.customerShopifyId));
   const touched: (number | null)[] = [];
   for (const input of batch) {
     if (dead.has(input.token)) {
       result.skipped.push(input.token);
       continue;
     }
-    const customerId = input.customerShopifyId === null ? null : (customers.get(input.customerShopifyId) ?? null);
+    const customer = input.customerShopifyId === null ? undefined : customers.get(input.customerShopifyId);
+    const customerId = customer?.id ?? null;
     const columns = {
       token: input.token,
       customerId,
       customerShopifyId: input.customerShopifyId,
-      email: input.email,
+      email: customer?.redacted ? null : input.email,
       currencyCode: input.currencyCode,
       totalMinor: input.totalMinor,
       completedAt: input.completedAt,
@@ -691,7 +713,7 @@ async function parentsBefore(
     const where = {
       shopId: ctx.shopId,
       shopifyId: { in: chunk },
-      ...(options.snapshotAt ? { shopifyUpdatedAt: { lte: options.snapshotAt } } : {}),
+      ...(options.importRunId === undefined ? {} : { importRunId: options.importRunId }),
       ...(model === "customer" ? { redactedAt: null } : {}),
     };
     const delegate = tx[model] as unknown as { findMany(args: unknown): Promise<{ id: number; shopifyId: string }[]> };

@@ -118,11 +118,11 @@ describe.each(kinds)("sync writers on %s", (kind) => {
     const older = await writeCustomers(db, ctx, [customer("101", at(4), { firstName: "Old" })]);
     expect(older.skipped).toEqual(["101"]);
     // a webhook body: no tags, consents or metafields; stale until the refresh reads them
-    const body = customer("101", at(6), { firstName: "New", tags: undefined, emailMarketing: undefined, smsMarketing: undefined, metafields: undefined });
+    const body = customer("101", at(6), { firstName: "New", locale: undefined, tags: undefined, emailMarketing: undefined, smsMarketing: undefined, metafields: undefined });
     const newer = await writeCustomers(db, ctx, [body], { markDetailsStale: true });
     expect(newer.written.has("101")).toBe(true);
     const row = await db.customer.findFirstOrThrow({ where: { shopId: ctx.shopId, shopifyId: "101" }, include: { tags: true, metafields: true } });
-    expect(row).toMatchObject({ firstName: "New", detailsStale: true, emailMarketingState: "SUBSCRIBED" });
+    expect(row).toMatchObject({ firstName: "New", detailsStale: true, emailMarketingState: "SUBSCRIBED", locale: "nl" });
     expect(row.tags).toHaveLength(2);
     expect(row.metafields).toHaveLength(1);
     // the same body again (a duplicate delivery) changes nothing
@@ -191,6 +191,18 @@ describe.each(kinds)("sync writers on %s", (kind) => {
     await deleteResources(db, ctx, "CUSTOMER", ["400"], at(4));
   });
 
+  it("keeps a redacted customer's personal data off their orders, refunds and checkouts written later", async () => {
+    const { db } = store;
+    const { written } = await writeCustomers(db, ctx, [customer("510", at(2))]);
+    await db.customer.update({ where: { id: written.get("510") }, data: { redactedAt: at(3), email: null } });
+    await writeOrders(db, ctx, [order("951", "510", at(4), { refunds: [{ shopifyId: "r51", amountMinor: 100n, note: "Ann called about it", createdAt: at(4) }] })]);
+    await writeRefunds(db, ctx, "951", [{ shopifyId: "r52", amountMinor: 100n, note: "Ann again", createdAt: at(5) }]);
+    await writeCheckouts(db, ctx, [{ token: "tok-51", customerShopifyId: "510", email: "ann@example.com", currencyCode: "EUR", totalMinor: 1n, completedAt: null, createdAt: at(4), updatedAt: at(4) }]);
+    expect(await db.order.findFirstOrThrow({ where: { shopId: ctx.shopId, shopifyId: "951" } })).toMatchObject({ email: null, totalMinor: 3000n, totalRefundedMinor: 200n });
+    expect((await db.orderRefund.findMany({ where: { shopId: ctx.shopId, orderShopifyId: "951" } })).map((r) => r.note)).toEqual([null, null]);
+    expect((await db.abandonedCheckout.findFirstOrThrow({ where: { shopId: ctx.shopId, shopifyId: "tok-51" } })).email).toBeNull();
+  });
+
   it("never writes a redacted customer again", async () => {
     const { db } = store;
     const { written } = await writeCustomers(db, ctx, [customer("500", at(2))]);
@@ -199,24 +211,40 @@ describe.each(kinds)("sync writers on %s", (kind) => {
     expect((await db.customer.findUniqueOrThrow({ where: { id: written.get("500") } })).email).toBeNull();
   });
 
-  it("adds bulk children once (a resumed import repeats lines) and not to parents a webhook changed after the snapshot", async () => {
+  it("adds bulk children once (a resumed import repeats lines), only to parents the import wrote", async () => {
     const { db } = store;
-    const snapshotAt = at(10);
-    await writeCustomers(db, ctx, [customer("600", at(9), { metafields: [] }), customer("601", at(11), { metafields: [] })], { snapshotAt });
+    const importRunId = 77;
+    await writeCustomers(db, ctx, [customer("600", at(9), { metafields: [] })], { importRunId });
+    // a webhook wrote 601 (and its newer version) while the import ran: the import's older row and its children stay out
+    await writeCustomers(db, ctx, [customer("601", at(11), { metafields: [{ namespace: "facts", key: "birth_date", type: "date", value: "1970-07-07" }] })]);
+    expect((await writeCustomers(db, ctx, [customer("601", at(9), { metafields: [] })], { importRunId })).skipped).toEqual(["601"]);
     const rows = [
       { customerShopifyId: "600", metafield: { namespace: "facts", key: "birth_date", type: "date", value: "1990-01-01" } },
       { customerShopifyId: "601", metafield: { namespace: "facts", key: "birth_date", type: "date", value: "1990-01-01" } },
     ];
-    await addCustomerMetafields(db, ctx, rows, { snapshotAt });
-    await addCustomerMetafields(db, ctx, rows, { snapshotAt });
+    await addCustomerMetafields(db, ctx, rows, { importRunId });
+    await addCustomerMetafields(db, ctx, rows, { importRunId });
     expect(await db.customerMetafield.count({ where: { shopId: ctx.shopId, customer: { shopifyId: "600" } } })).toBe(1);
-    expect(await db.customerMetafield.count({ where: { shopId: ctx.shopId, customer: { shopifyId: "601" } } })).toBe(0);
+    expect((await db.customerMetafield.findMany({ where: { shopId: ctx.shopId, customer: { shopifyId: "601" } } })).map((m) => m.value)).toEqual(["1970-07-07"]);
 
-    await writeOrders(db, ctx, [order("960", "600", at(9), { lines: [] })], { snapshotAt });
+    await writeOrders(db, ctx, [order("960", "600", at(9), { lines: [] })], { importRunId });
     const line = { shopifyId: "960-1", productShopifyId: "p1", variantShopifyId: null, sku: null, title: "Kind of Blue", quantity: 1, unitPriceMinor: 1250n, totalDiscountMinor: 0n };
-    await addOrderLines(db, ctx, [{ orderShopifyId: "960", line }], { snapshotAt });
-    await addOrderLines(db, ctx, [{ orderShopifyId: "960", line }], { snapshotAt });
+    await addOrderLines(db, ctx, [{ orderShopifyId: "960", line }], { importRunId });
+    await addOrderLines(db, ctx, [{ orderShopifyId: "960", line }], { importRunId });
     expect(await db.orderLine.count({ where: { shopId: ctx.shopId, order: { shopifyId: "960" } } })).toBe(1);
+  });
+
+  it("keeps the lines a webhook brought when the import meets the same version of the order", async () => {
+    const { db } = store;
+    // orders/updated during a long export: the webhook is processed first, then the export's row of the same version arrives
+    await writeOrders(db, ctx, [order("961", null, at(12))]);
+    const imported = await writeOrders(db, ctx, [order("961", null, at(12), { lines: [] })], { importRunId: 78 });
+    expect(imported.skipped).toEqual(["961"]);
+    await addOrderLines(db, ctx, [{ orderShopifyId: "961", line: { shopifyId: "other", productShopifyId: null, variantShopifyId: null, sku: null, title: "x", quantity: 1, unitPriceMinor: 1n, totalDiscountMinor: 0n } }], { importRunId: 78 });
+    expect((await db.orderLine.findMany({ where: { shopId: ctx.shopId, order: { shopifyId: "961" } } })).map((l) => l.shopifyId)).toEqual(["961-1"]);
+    // a later import run rewrites what an import wrote (a re-sync re-imports the same version whole)
+    await writeOrders(db, ctx, [order("962", null, at(12))], { importRunId: 78 });
+    expect((await writeOrders(db, ctx, [order("962", null, at(12), { lines: [] })], { importRunId: 79 })).written.has("962")).toBe(true);
   });
 
   it("replaces a product's tags, variants and collections; reports its buyers when its tags change", async () => {

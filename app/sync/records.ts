@@ -51,8 +51,8 @@ export interface CustomerInput {
   lastName: string | null;
   email: string | null;
   phone: string | null;
-  /** customer_language, e.g. "en", "nl-NL" */
-  locale: string | null;
+  /** customer_language, e.g. "en", "nl-NL"; undefined: not in this source (REST customer bodies), keep the store's */
+  locale?: string | null;
   accountState: CustomerAccountState;
   verifiedEmail: boolean;
   note: string | null;
