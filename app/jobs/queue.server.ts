@@ -365,6 +365,38 @@ export async function listJobs(db: Queryable, shopId: number | null, { state, ki
   });
 }
 
+/**
+ * Stops a shop's waiting work (the app was uninstalled): every QUEUED job of the shop becomes
+ * FAILED with the reason, its dedupe key released. RUNNING jobs are left to finish or to lose
+ * their lease; their handlers see the shop uninstalled. Returns how many jobs were stopped.
+ */
+export async function cancelShopJobs(db: Queryable, shopId: number, reason: string, { now = new Date() }: { now?: Date } = {}): Promise<number> {
+  const lastError = reason.length > MAX_ERROR_LENGTH ? `${reason.slice(0, MAX_ERROR_LENGTH - 1)}…` : reason;
+  const dialect = dialectOf(db);
+  if (dialect === "postgresql") {
+    // One statement, so a job a worker claims meanwhile is either cancelled or claimed, never both.
+    return db.$executeRawUnsafe(
+      `UPDATE "Job" SET "state" = CAST('FAILED' AS "JobState"), "lastError" = $1, "finishedAt" = CAST($2 AS timestamp(3)), "updatedAt" = CAST($2 AS timestamp(3)),
+              "releasedDedupeKey" = COALESCE("dedupeKey", "releasedDedupeKey"), "dedupeKey" = NULL
+        WHERE "shopId" = CAST($3 AS integer) AND "state" = CAST('QUEUED' AS "JobState")`,
+      lastError,
+      now.toISOString(),
+      shopId,
+    );
+  }
+  // SQLite: a single writer, and the update re-checks QUEUED, so a job claimed in between is left alone.
+  const queued = await db.job.findMany({ where: { shopId, state: "QUEUED" }, select: { id: true, dedupeKey: true, releasedDedupeKey: true } });
+  let cancelled = 0;
+  for (const job of queued) {
+    const { count } = await db.job.updateMany({
+      where: { id: job.id, shopId, state: "QUEUED" },
+      data: { state: "FAILED", lastError, finishedAt: now, updatedAt: now, ...releaseKey(job) },
+    });
+    cancelled += count;
+  }
+  return cancelled;
+}
+
 export type RetryResult =
   | { status: "queued"; job: Job }
   /** An equal job (same kind and dedupeKey) is already queued or running: that one is returned. */

@@ -150,6 +150,17 @@ export function productList(shop: ShopState, query: string | null | undefined): 
 
 type RootArgs = ConnectionArgs & { query?: string | null; sortKey?: string };
 
+/** Shopify's default cap on the *Count queries (2025-07+); `limit: null` counts everything. */
+export const COUNT_LIMIT = 10_000;
+
+/** A `Count`: exact up to the limit, otherwise the limit itself with precision AT_LEAST. */
+export function countOf(total: number, limit: number | null | undefined): { count: number; precision: "EXACT" | "AT_LEAST" } {
+  if (limit !== null && limit !== undefined && limit < 0) throw new GraphQLError("The 'limit' argument must be positive.", { extensions: { code: "BAD_REQUEST" } });
+  return limit !== null && limit !== undefined && total > limit ? { count: limit, precision: "AT_LEAST" } : { count: total, precision: "EXACT" };
+}
+
+type CountArgs = { query?: string | null; limit?: number | null };
+
 function rootConnection<T extends Sortable>(ctx: Ctx, list: () => T[], args: RootArgs, extraSort?: Record<string, (item: T) => string | number>) {
   if (ctx.bulkRoot) return paginate(ctx.bulkRoot as T[], {}, { id: (i) => i.id, unbounded: true, presorted: true });
   const sortValue = (args.sortKey ? extraSort?.[args.sortKey] : undefined) ?? sortValueFor<T>(args.sortKey);
@@ -336,6 +347,9 @@ export const queryResolvers: ResolverMap = {
     node: r<unknown, { id: string }>((_s, { id }, ctx) => findNode(ctx, id)),
     nodes: r<unknown, { ids: string[] }>((_s, { ids }, ctx) => ids.map((id) => findNode(ctx, id))),
     customer: r<unknown, { id: string }>((_s, { id }, ctx) => ctx.shop.customers.get(requireGid(id, "Customer")) ?? null),
+    customersCount: r<unknown, CountArgs>((_s, args, ctx) => countOf(customerList(ctx.shop, args.query).length, args.limit)),
+    ordersCount: r<unknown, CountArgs>((_s, args, ctx) => countOf(orderList(ctx.shop, args.query).length, args.limit)),
+    productsCount: r<unknown, CountArgs>((_s, args, ctx) => countOf(productList(ctx.shop, args.query).length, args.limit)),
     order: r<unknown, { id: string }>((_s, { id }, ctx) => ctx.shop.orders.get(requireGid(id, "Order")) ?? null),
     product: r<unknown, { id: string }>((_s, { id }, ctx) => ctx.shop.products.get(requireGid(id, "Product")) ?? null),
     customers: r<unknown, RootArgs>((_s, args, ctx) =>

@@ -93,6 +93,10 @@ type PageInfo {
 }
 
 type MoneyV2 { amount: Decimal! currencyCode: CurrencyCode! }
+
+# the *Count queries' answer: exact up to the query's limit, AT_LEAST when the limit was reached
+enum CountPrecision { AT_LEAST EXACT }
+type Count { count: Int! precision: CountPrecision! }
 type MoneyBag { shopMoney: MoneyV2! presentmentMoney: MoneyV2! }
 
 type ShopPlan { displayName: String! partnerDevelopment: Boolean! shopifyPlus: Boolean! publicDisplayName: String! }
@@ -460,10 +464,13 @@ type QueryRoot {
   nodes(ids: [ID!]!): [Node]!
   customer(id: ID!): Customer
   customers(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, sortKey: CustomerSortKeys = ID, query: String): CustomerConnection!
+  customersCount(limit: Int = 10000, query: String): Count
   order(id: ID!): Order
   orders(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, sortKey: OrderSortKeys = PROCESSED_AT, query: String): OrderConnection!
+  ordersCount(limit: Int = 10000, query: String): Count
   product(id: ID!): Product
   products(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, sortKey: ProductSortKeys = ID, query: String): ProductConnection!
+  productsCount(limit: Int = 10000, query: String): Count
   metafieldDefinitions(ownerType: MetafieldOwnerType!, first: Int, after: String, last: Int, before: String, namespace: String, key: String): MetafieldDefinitionConnection!
   webhookSubscriptions(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, topics: [WebhookSubscriptionTopic!], uri: String): WebhookSubscriptionConnection!
   webhookSubscription(id: ID!): WebhookSubscription
