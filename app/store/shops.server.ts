@@ -24,9 +24,12 @@ export async function getShop({ db, shop }: { db: Db; shop: string }) {
   return db.shop.findUnique({ where: { domain: shop } });
 }
 
-/** The first initial sync of a shop is asked for once; later installs keep the state they have. */
-export async function queueInitialSync({ db, shop }: { db: Db; shop: string }): Promise<boolean> {
-  const { count } = await db.shop.updateMany({ where: { domain: shop, syncState: "NEVER" }, data: { syncState: "QUEUED" } });
+/**
+ * app/scopes_update: the access scopes the merchant has granted now. A change from before the
+ * shop's latest install is stale (the install recorded the scopes it was granted) and is ignored.
+ */
+export async function recordScopesUpdate(db: Db, { shopDomain, scopes, at }: { shopDomain: string; scopes: readonly string[]; at: Date }): Promise<boolean> {
+  const { count } = await db.shop.updateMany({ where: { domain: shopDomain, installedAt: { lte: at } }, data: { scopes: scopes.join(",") } });
   return count === 1;
 }
 
