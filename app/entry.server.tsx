@@ -5,6 +5,10 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { isbot } from "isbot";
 import { logger } from "./logger.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+import { startAppWorker } from "./jobs/app-worker.server";
+
+// Background jobs (the sync, webhook processing, daily work) run in this process unless JOBS_IN_PROCESS=0.
+startAppWorker();
 
 export const streamTimeout = 5000;
 

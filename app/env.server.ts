@@ -32,6 +32,14 @@ export const envSchema = z
     /** Signs a local session into the demo shop; refused in production. */
     DEMO_MODE: flag,
     DEMO_SHOP: z.string().optional(),
+    /**
+     * Run the background jobs (sync, webhook processing, daily work) inside the web process: on by
+     * default. "0" for a web process beside dedicated workers (`npm run worker`, PostgreSQL).
+     */
+    JOBS_IN_PROCESS: z
+      .enum(["1", "0", "true", "false", ""])
+      .optional()
+      .transform((value) => value !== "0" && value !== "false"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Card, InlineGrid, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { db } from "~/db.server";
@@ -13,9 +14,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { overview: await getShopOverview({ db, shop: session.shop }) };
 };
 
+/** While a sync is queued or running, the page reads the shop's state again every few seconds. */
+function useRefreshWhile(active: boolean, everyMs = 3_000) {
+  const { revalidate, state } = useRevalidator();
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => state === "idle" && revalidate(), everyMs);
+    return () => clearInterval(timer);
+  }, [active, everyMs, revalidate, state]);
+}
+
 export default function Home() {
   const { overview } = useLoaderData<typeof loader>();
   const { t, locale } = useI18n();
+  useRefreshWhile(overview?.sync.state === "RUNNING" || overview?.sync.state === "QUEUED");
   if (!overview) {
     return (
       <Page>

@@ -3,7 +3,10 @@ import { logger } from "~/logger.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { fetchShopInfo } from "~/shopify/shop.server";
 import { registerWebhookSubscriptions } from "~/shopify/webhooks.server";
-import { queueInitialSync, upsertInstalledShop } from "~/store/shops.server";
+import { scheduleDailyMembership } from "~/services/membership.server";
+import { queueSyncRun } from "~/sync/bulk-import.server";
+import { scheduleReconcile } from "~/sync/reconcile.server";
+import { upsertInstalledShop } from "~/store/shops.server";
 
 export interface InstallOptions {
   db: Db;
@@ -31,11 +34,17 @@ export async function installShop(options: InstallOptions): Promise<InstallResul
   const { db, admin, shop, scopes, appUrl } = options;
   const now = options.now ?? new Date();
   const info = await fetchShopInfo(admin);
+  const before = await db.shop.findUnique({ where: { domain: shop }, select: { syncState: true, installState: true } });
   const row = await upsertInstalledShop({ db, shop, info, scopes, now });
   const webhooks = options.registerWebhooksViaApi
     ? await registerWebhookSubscriptions(admin, appUrl)
     : ("declared-in-app-config" as const);
-  const initialSyncQueued = await queueInitialSync({ db, shop });
+  // The first install imports everything; so does a re-install, as no webhooks came while uninstalled.
+  const initialSyncQueued = !before || before.syncState === "NEVER" || before.installState === "UNINSTALLED";
+  if (initialSyncQueued) await queueSyncRun(db, { shopId: row.id, reason: "install", now });
+  // the daily chains: relative-date segments, and the check that mends what webhooks missed
+  await scheduleDailyMembership(db, { shopId: row.id, timeZone: row.ianaTimezone, now });
+  await scheduleReconcile(db, { shopId: row.id, now });
   logger.info({ shop, webhooks, initialSyncQueued }, "app installed");
   return { shopId: row.id, webhooks, initialSyncQueued };
 }
