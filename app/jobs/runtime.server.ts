@@ -56,7 +56,11 @@ export function ensureInProcessWorker(config: Pick<Env, "JOBS_IN_PROCESS" | "NOD
   if (!globalThis.__segmentStudioWorker) {
     globalThis.__segmentStudioWorker = startWorker(options);
     logger.info({ workerId: globalThis.__segmentStudioWorker.workerId }, "background jobs run in this process");
-    const stop = () => void globalThis.__segmentStudioWorker?.stop({ timeoutMs: 10_000 });
+    // Let running jobs finish (10 s at most), then end as the signal would have without this listener.
+    const stop = (signal: NodeJS.Signals) =>
+      void globalThis.__segmentStudioWorker?.stop({ timeoutMs: 10_000 }).finally(() => {
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   }
