@@ -84,6 +84,13 @@ function emptyResult(): WriteResult {
   return { written: new Map(), skipped: [], customerIds: [] };
 }
 
+/** Takes in the written and skipped records of a second write (the rows another writer inserted first); returns its customers. */
+function absorb(result: WriteResult, again: WriteResult): number[] {
+  for (const [shopifyId, id] of again.written) result.written.set(shopifyId, id);
+  result.skipped.push(...again.skipped);
+  return again.customerIds;
+}
+
 function unique(ids: Iterable<number | null | undefined>): number[] {
   const out = new Set<number>();
   for (const id of ids) if (typeof id === "number") out.add(id);
@@ -135,6 +142,31 @@ async function heldRows<R extends { shopifyId: string }>(
   const existing = new Map<string, R>();
   for (const chunk of chunked(shopifyIds)) for (const row of await find(chunk)) existing.set(row.shopifyId, row);
   return { dead, existing };
+}
+
+/**
+ * Applies the version rule to a batch: tombstoned and refused rows (a redacted customer) and
+ * versions that may not replace the held one are skipped; held rows are updated by `update` (a
+ * conditional UPDATE; false when a concurrent newer write won, which skips too); the rest are new.
+ */
+async function updateHeld<I extends { shopifyId: string; updatedAt: Date }, H extends HeldVersion & { id: number }>(
+  batch: readonly I[],
+  { dead, existing }: { dead: Set<string>; existing: Map<string, H> },
+  options: WriteOptions,
+  skipped: string[],
+  update: (held: H, input: I) => Promise<boolean>,
+  refuse: (held: H) => boolean = () => false,
+): Promise<{ creates: I[]; updated: { held: H; input: I }[] }> {
+  const creates: I[] = [];
+  const updated: { held: H; input: I }[] = [];
+  for (const input of batch) {
+    const held = existing.get(input.shopifyId);
+    if (dead.has(input.shopifyId)) skipped.push(input.shopifyId);
+    else if (!held) creates.push(input);
+    else if (refuse(held) || !replaces(held, input.updatedAt, options) || !(await update(held, input))) skipped.push(input.shopifyId);
+    else updated.push({ held, input });
+  }
+  return { creates, updated };
 }
 
 /**
@@ -250,40 +282,33 @@ export async function writeCustomers(tx: Tx, ctx: SyncWriteContext, inputs: read
   const result = emptyResult();
   const batch = newestById(inputs, (c) => c.shopifyId);
   if (batch.length === 0) return result;
-  const { dead, existing } = await heldRows(tx, ctx, "CUSTOMER", batch.map((c) => c.shopifyId), (ids) =>
+  const held = await heldRows(tx, ctx, "CUSTOMER", batch.map((c) => c.shopifyId), (ids) =>
     tx.customer.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: ids } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true, importRunId: true, redactedAt: true } }),
   );
   const importRunId = options.importRunId ?? null;
   const staleFor = (input: CustomerInput) => (options.markDetailsStale ? true : complete(input) ? false : undefined);
 
-  const creates: CustomerInput[] = [];
-  const written: { id: number; input: CustomerInput; isNew: boolean }[] = [];
-  for (const input of batch) {
-    const held = existing.get(input.shopifyId);
-    if (dead.has(input.shopifyId) || held?.redactedAt) {
-      result.skipped.push(input.shopifyId);
-    } else if (!held) {
-      creates.push(input);
-    } else if (!replaces(held, input.updatedAt, options)) {
-      result.skipped.push(input.shopifyId);
-    } else {
+  const { creates, updated } = await updateHeld(
+    batch,
+    held,
+    options,
+    result.skipped,
+    async (row, input) => {
       const stale = staleFor(input);
       const { count } = await tx.customer.updateMany({
-        where: { id: held.id, shopId: ctx.shopId, redactedAt: null, ...replaceable(input.updatedAt, options) },
+        where: { id: row.id, shopId: ctx.shopId, redactedAt: null, ...replaceable(input.updatedAt, options) },
         data: { ...customerColumns(input), ...consentColumns(input), importRunId, ...(stale === undefined ? {} : { detailsStale: stale }) },
       });
-      if (count === 1) written.push({ id: held.id, input, isNew: false });
-      else result.skipped.push(input.shopifyId);
-    }
-  }
+      return count === 1;
+    },
+    (row) => row.redactedAt !== null,
+  );
+  const written = updated.map(({ held: row, input }) => ({ id: row.id, input, isNew: false }));
   const created = await createCustomers(tx, ctx, creates, (input) => ({ ...consentColumns(input), importRunId, detailsStale: staleFor(input) ?? true }));
   for (const [input, id] of created.rows) written.push({ id, input, isNew: true });
   // A customer created by another writer between our read and insert (PostgreSQL): retry as an update.
   if (created.raced.length > 0) {
-    const again = await writeCustomers(tx, ctx, created.raced, options);
-    for (const [k, v] of again.written) result.written.set(k, v);
-    result.skipped.push(...again.skipped);
-    result.customerIds.push(...again.customerIds);
+    result.customerIds.push(...absorb(result, await writeCustomers(tx, ctx, created.raced, options)));
   }
   await replaceCustomerChildren(tx, ctx, written);
   for (const { id, input } of written) result.written.set(input.shopifyId, id);
@@ -406,7 +431,7 @@ export async function writeOrders(tx: Tx, ctx: SyncWriteContext, inputs: readonl
   const result = emptyResult();
   const batch = newestById(inputs, (o) => o.shopifyId);
   if (batch.length === 0) return result;
-  const { dead, existing } = await heldRows(tx, ctx, "ORDER", batch.map((o) => o.shopifyId), (ids) =>
+  const held = await heldRows(tx, ctx, "ORDER", batch.map((o) => o.shopifyId), (ids) =>
     tx.order.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: ids } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true, importRunId: true, customerId: true } }),
   );
   const customers = await customersByShopifyId(tx, ctx, batch.map((o) => o.customerShopifyId));
@@ -414,35 +439,23 @@ export async function writeOrders(tx: Tx, ctx: SyncWriteContext, inputs: readonl
   const redacted = (input: OrderInput) => input.customerShopifyId !== null && customers.get(input.customerShopifyId)?.redacted === true;
   // a redacted customer's orders keep their totals, never their personal fields
   const orderColumns = (input: OrderInput) => ({ ...columnsOfOrder(input), importRunId: options.importRunId ?? null, ...(redacted(input) ? { email: null } : {}) });
-  const touched: (number | null)[] = [];
-  const written: { id: number; input: OrderInput; isNew: boolean }[] = [];
-  const creates: OrderInput[] = [];
-  for (const input of batch) {
-    const held = existing.get(input.shopifyId);
-    if (dead.has(input.shopifyId)) result.skipped.push(input.shopifyId);
-    else if (!held) creates.push(input);
-    else if (!replaces(held, input.updatedAt, options)) result.skipped.push(input.shopifyId);
-    else {
-      const { count } = await tx.order.updateMany({
-        where: { id: held.id, shopId: ctx.shopId, ...replaceable(input.updatedAt, options) },
-        data: { ...orderColumns(input), customerId: customerOf(input) },
-      });
-      if (count === 1) {
-        written.push({ id: held.id, input, isNew: false });
-        touched.push(held.customerId, customerOf(input));
-      } else result.skipped.push(input.shopifyId);
-    }
-  }
+  const { creates, updated } = await updateHeld(batch, held, options, result.skipped, async (row, input) => {
+    const { count } = await tx.order.updateMany({
+      where: { id: row.id, shopId: ctx.shopId, ...replaceable(input.updatedAt, options) },
+      data: { ...orderColumns(input), customerId: customerOf(input) },
+    });
+    return count === 1;
+  });
+  const written = updated.map(({ held: row, input }) => ({ id: row.id, input, isNew: false }));
+  // an order moved to another customer changes both
+  const touched: (number | null)[] = updated.flatMap(({ held: row, input }) => [row.customerId, customerOf(input)]);
   const { rows: inserted, raced } = await insertNew(tx, ctx, "Order", creates, (input) => ({ totalRefundedMinor: 0n, ...orderColumns(input), customerId: customerOf(input) }));
   for (const [input, id] of inserted) {
     written.push({ id, input, isNew: true });
     touched.push(customerOf(input));
   }
   if (raced.length > 0) {
-    const again = await writeOrders(tx, ctx, raced, options);
-    for (const [k, v] of again.written) result.written.set(k, v);
-    result.skipped.push(...again.skipped);
-    touched.push(...again.customerIds);
+    touched.push(...absorb(result, await writeOrders(tx, ctx, raced, options)));
   }
 
   // lines: replaced where the input carries them
@@ -544,31 +557,21 @@ export async function writeProducts(tx: Tx, ctx: SyncWriteContext, inputs: reado
   const result = emptyResult();
   const batch = newestById(inputs, (p) => p.shopifyId);
   if (batch.length === 0) return result;
-  const { dead, existing } = await heldRows(tx, ctx, "PRODUCT", batch.map((p) => p.shopifyId), (ids) =>
+  const held = await heldRows(tx, ctx, "PRODUCT", batch.map((p) => p.shopifyId), (ids) =>
     tx.product.findMany({ where: { shopId: ctx.shopId, shopifyId: { in: ids } }, select: { id: true, shopifyId: true, shopifyUpdatedAt: true, importRunId: true } }),
   );
-  const written: { id: number; input: ProductInput; isNew: boolean }[] = [];
-  const creates: ProductInput[] = [];
-  for (const input of batch) {
-    const held = existing.get(input.shopifyId);
-    if (dead.has(input.shopifyId)) result.skipped.push(input.shopifyId);
-    else if (!held) creates.push(input);
-    else if (!replaces(held, input.updatedAt, options)) result.skipped.push(input.shopifyId);
-    else {
-      const { count } = await tx.product.updateMany({
-        where: { id: held.id, shopId: ctx.shopId, ...replaceable(input.updatedAt, options) },
-        data: { ...productColumns(input), importRunId: options.importRunId ?? null },
-      });
-      if (count === 1) written.push({ id: held.id, input, isNew: false });
-      else result.skipped.push(input.shopifyId);
-    }
-  }
+  const { creates, updated } = await updateHeld(batch, held, options, result.skipped, async (row, input) => {
+    const { count } = await tx.product.updateMany({
+      where: { id: row.id, shopId: ctx.shopId, ...replaceable(input.updatedAt, options) },
+      data: { ...productColumns(input), importRunId: options.importRunId ?? null },
+    });
+    return count === 1;
+  });
+  const written = updated.map(({ held: row, input }) => ({ id: row.id, input, isNew: false }));
   const { rows: inserted, raced } = await insertNew(tx, ctx, "Product", creates, (input) => ({ importRunId: options.importRunId ?? null, ...productColumns(input) }));
   for (const [input, id] of inserted) written.push({ id, input, isNew: true });
   if (raced.length > 0) {
-    const again = await writeProducts(tx, ctx, raced, options);
-    for (const [k, v] of again.written) result.written.set(k, v);
-    result.skipped.push(...again.skipped);
+    absorb(result, await writeProducts(tx, ctx, raced, options));
   }
   const updatedIds = written.filter((w) => !w.isNew).map((w) => w.id);
   for (const chunk of chunked(updatedIds)) await tx.productTag.deleteMany({ where: { shopId: ctx.shopId, productId: { in: chunk } } });
