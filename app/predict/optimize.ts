@@ -50,8 +50,8 @@ export function lbfgs(objective: Objective, start: ArrayLike<number>, options: L
   const tolerance = options.gradientTolerance ?? 1e-9;
   const memory = options.memory ?? 8;
 
-  let x = Float64Array.from(start);
-  let g = new Float64Array(n);
+  let x: Float64Array = Float64Array.from(start);
+  let g: Float64Array = new Float64Array(n);
   let evaluations = 1;
   let f = finite(objective(x, g));
   if (!Number.isFinite(f)) throw new RangeError("the objective is not finite at the starting point");
@@ -142,7 +142,7 @@ function wolfeLineSearch(objective: Objective, x0: Float64Array, f0: number, g0:
   const n = x0.length;
   let evaluations = 0;
 
-  const at = (alpha: number) => {
+  const at = (alpha: number): { alpha: number; x: Float64Array; f: number; g: Float64Array; slope: number } => {
     const x = new Float64Array(n);
     for (let i = 0; i < n; i++) x[i] = x0[i]! + alpha * direction[i]!;
     const g = new Float64Array(n);
