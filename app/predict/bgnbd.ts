@@ -175,7 +175,7 @@ export function fitBgnbd(data: RepeatHistories, options: { start?: BgNbdParams; 
   if (n === 0) throw new RangeError("no customers to fit");
   let meanAge = 0;
   for (let i = 0; i < n; i++) meanAge += data.age[i]! / n;
-  const scale = meanAge > 0 ? 1 / meanAge : 1;
+  const scale = meanAge > 1e-6 ? 1 / meanAge : 1;
   const scaled: RepeatHistories = {
     frequency: data.frequency,
     recency: Float64Array.from(data.recency, (v) => v * scale),
