@@ -9,6 +9,7 @@ import {
   invalidHistory,
   medianTimeToNextPurchase,
   probabilityAlive,
+  shareHistories,
   type BgNbdParams,
   type RepeatHistories,
 } from "./bgnbd";
@@ -71,6 +72,33 @@ describe("the likelihood", () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+it("customers without repeats sharing an age count as one weighted entry, with the same likelihood and gradient", () => {
+  const whole = fc
+    .array(fc.tuple(fc.nat({ max: 4 }), fc.nat({ max: 6 }), fc.nat({ max: 6 })), { minLength: 1, maxLength: 80 })
+    .map((rows): RepeatHistories => ({
+      frequency: rows.map(([x]) => x),
+      recency: rows.map(([x, tx, T]) => (x === 0 ? 0 : Math.min(tx, T))),
+      age: rows.map(([, , T]) => T),
+    }));
+  fc.assert(
+    fc.property(params, whole, (p, data) => {
+      const shared = shareHistories(data);
+      const g1 = new Float64Array(4);
+      const g2 = new Float64Array(4);
+      expect(bgnbdLogLikelihood(p, shared, g2)).toBeCloseTo(bgnbdLogLikelihood(p, data, g1), 8);
+      g1.forEach((v, j) => expect(g2[j]).toBeCloseTo(v, 6));
+    }),
+    { numRuns: 100 },
+  );
+  const oneTimers = { frequency: [0, 0, 0, 0, 2], recency: [0, 0, 0, 0, 3], age: [9, 9, 9, 4, 9] };
+  expect(shareHistories(oneTimers)).toEqual({
+    frequency: Float64Array.from([2, 0, 0]),
+    recency: Float64Array.from([3, 0, 0]),
+    age: Float64Array.from([9, 9, 4]),
+    count: Float64Array.from([1, 3, 1]),
   });
 });
 

@@ -33,6 +33,8 @@ export interface RepeatHistories {
   recency: Columns;
   /** T: time from the first purchase to the end of observation, ≥ 0 */
   age: Columns;
+  /** how many customers share each entry's history (1 when absent) */
+  count?: Columns;
 }
 
 /** Checks the histories the models rely on; returns the first problem or null. */
@@ -58,7 +60,7 @@ interface FrequencyGroups {
   index: Uint32Array;
 }
 
-function groupFrequencies(frequency: Columns): FrequencyGroups {
+function groupFrequencies(frequency: Columns, count?: Columns): FrequencyGroups {
   const positions = new Map<number, number>();
   const values: number[] = [];
   const counts: number[] = [];
@@ -72,7 +74,7 @@ function groupFrequencies(frequency: Columns): FrequencyGroups {
       values.push(x);
       counts.push(0);
     }
-    counts[k]!++;
+    counts[k]! += count ? count[i]! : 1;
     index[i] = k;
   }
   return { values: Float64Array.from(values), counts: Float64Array.from(counts), index };
@@ -82,7 +84,7 @@ function groupFrequencies(frequency: Columns): FrequencyGroups {
  * Σ ln L over the customers, and its gradient with respect to (r, α, a, b) written into
  * `gradient` when given. `groups` may be passed to reuse the grouping across evaluations.
  */
-export function bgnbdLogLikelihood(params: BgNbdParams, data: RepeatHistories, gradient?: Float64Array, groups: FrequencyGroups = groupFrequencies(data.frequency)): number {
+export function bgnbdLogLikelihood(params: BgNbdParams, data: RepeatHistories, gradient?: Float64Array, groups: FrequencyGroups = groupFrequencies(data.frequency, data.count)): number {
   const { r, alpha, a, b } = params;
   const k = groups.values.length;
   // per distinct x: constant terms, their derivatives, and ln(a/(b+x−1))
@@ -111,15 +113,17 @@ export function bgnbdLogLikelihood(params: BgNbdParams, data: RepeatHistories, g
     logRatio[j] = x > 0 ? logA - Math.log(b + x - 1) : -Infinity;
   }
 
-  const n = data.frequency.length;
+  let customers = 0;
+  for (let j = 0; j < k; j++) customers += groups.counts[j]!;
   const logAlpha = Math.log(alpha);
-  let sum = constant + n * r * logAlpha;
-  let dAlpha = n * (r / alpha);
-  dr += n * logAlpha;
-  const { frequency, recency, age } = data;
+  let sum = constant + customers * r * logAlpha;
+  let dAlpha = customers * (r / alpha);
+  dr += customers * logAlpha;
+  const { frequency, recency, age, count } = data;
   const index = groups.index;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < frequency.length; i++) {
     const x = frequency[i]!;
+    const weight = count ? count[i]! : 1;
     const rx = r + x;
     const logT = Math.log(alpha + age[i]!);
     const term3 = -rx * logT;
@@ -128,19 +132,19 @@ export function bgnbdLogLikelihood(params: BgNbdParams, data: RepeatHistories, g
       const lr = logRatio[index[i]!]!;
       const term4 = lr - rx * logTx;
       const lse = logAddExp(term3, term4);
-      sum += lse;
+      sum += weight * lse;
       if (gradient) {
         const w = Math.exp(term4 - lse);
-        dr -= (1 - w) * logT + w * logTx;
-        dAlpha -= rx * ((1 - w) / (alpha + age[i]!) + w / (alpha + recency[i]!));
-        da += w / a;
-        db -= w / (b + x - 1);
+        dr -= weight * ((1 - w) * logT + w * logTx);
+        dAlpha -= weight * rx * ((1 - w) / (alpha + age[i]!) + w / (alpha + recency[i]!));
+        da += (weight * w) / a;
+        db -= (weight * w) / (b + x - 1);
       }
     } else {
-      sum += term3;
+      sum += weight * term3;
       if (gradient) {
-        dr -= logT;
-        dAlpha -= rx / (alpha + age[i]!);
+        dr -= weight * logT;
+        dAlpha -= (weight * rx) / (alpha + age[i]!);
       }
     }
   }
@@ -161,6 +165,42 @@ export interface BgNbdFit {
   atBound: boolean;
 }
 
+/**
+ * Customers without repeat purchases and the same whole-number T — often most of a shop — as one
+ * entry with a count, so each likelihood evaluation costs one term for all of them. Everyone else
+ * keeps their own entry (their (x, t_x, T) rarely coincide).
+ */
+export function shareHistories(data: RepeatHistories): RepeatHistories {
+  if (data.count) return data;
+  const n = data.frequency.length;
+  const oneTimers = new Map<number, number>(); // T → customers
+  const frequency: number[] = [];
+  const recency: number[] = [];
+  const age: number[] = [];
+  const count: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = data.frequency[i]!;
+    const T = data.age[i]!;
+    if (x === 0 && Number.isInteger(T) && T < 1_073_741_824) {
+      oneTimers.set(T, (oneTimers.get(T) ?? 0) + 1);
+    } else {
+      frequency.push(x);
+      recency.push(data.recency[i]!);
+      age.push(T);
+      count.push(1);
+    }
+  }
+  // not worth a second copy unless it saves a good share of the terms
+  if (frequency.length + oneTimers.size > 0.8 * n) return data;
+  for (const [T, customers] of oneTimers) {
+    frequency.push(0);
+    recency.push(0);
+    age.push(T);
+    count.push(customers);
+  }
+  return { frequency: Float64Array.from(frequency), recency: Float64Array.from(recency), age: Float64Array.from(age), count: Float64Array.from(count) };
+}
+
 /** Search box for ln(parameter): e^±LOG_BOUND, wide enough for any sensible shop. */
 export const LOG_BOUND = 15;
 
@@ -176,12 +216,14 @@ export function fitBgnbd(data: RepeatHistories, options: { start?: BgNbdParams; 
   let meanAge = 0;
   for (let i = 0; i < n; i++) meanAge += data.age[i]! / n;
   const scale = meanAge > 1e-6 ? 1 / meanAge : 1;
+  const distinct = shareHistories(data);
   const scaled: RepeatHistories = {
-    frequency: data.frequency,
-    recency: Float64Array.from(data.recency, (v) => v * scale),
-    age: Float64Array.from(data.age, (v) => v * scale),
+    frequency: distinct.frequency,
+    recency: Float64Array.from(distinct.recency, (v) => v * scale),
+    age: Float64Array.from(distinct.age, (v) => v * scale),
+    ...(distinct.count ? { count: distinct.count } : {}),
   };
-  const groups = groupFrequencies(data.frequency);
+  const groups = groupFrequencies(scaled.frequency, scaled.count);
   const start = options.start ? { ...options.start, alpha: options.start.alpha * scale } : { r: 1, alpha: 1, a: 1, b: 1 };
   const u0 = [start.r, start.alpha, start.a, start.b].map((v) => Math.log(v));
   const inner = new Float64Array(4);
@@ -203,7 +245,7 @@ export function fitBgnbd(data: RepeatHistories, options: { start?: BgNbdParams; 
   const atBound = Array.from(u).some((v) => Math.abs(v) > LOG_BOUND * 0.9);
   return {
     params,
-    logLikelihood: bgnbdLogLikelihood(params, data, undefined, groups),
+    logLikelihood: bgnbdLogLikelihood(params, distinct),
     optimizer: { iterations: result.iterations, evaluations: result.evaluations, converged: result.converged, stop: result.stop },
     atBound,
   };

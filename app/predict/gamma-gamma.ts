@@ -37,38 +37,71 @@ export function invalidSpendHistory(data: SpendHistories): string | null {
   return null;
 }
 
-/** Σ ln L, with the gradient with respect to (p, q, γ) written into `gradient` when given. */
-export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendHistories, gradient?: Float64Array): number {
+/** Per-customer terms that do not change during a fit: the index of x among the distinct x, and ln m. */
+interface SpendGroups {
+  values: Float64Array;
+  index: Uint32Array;
+  logMonetary: Float64Array;
+}
+
+function groupSpend(data: SpendHistories): SpendGroups {
+  const positions = new Map<number, number>();
+  const values: number[] = [];
+  const index = new Uint32Array(data.frequency.length);
+  const logMonetary = new Float64Array(data.frequency.length);
+  for (let i = 0; i < data.frequency.length; i++) {
+    const x = data.frequency[i]!;
+    let k = positions.get(x);
+    if (k === undefined) {
+      k = values.length;
+      positions.set(x, k);
+      values.push(x);
+    }
+    index[i] = k;
+    logMonetary[i] = Math.log(data.monetary[i]!);
+  }
+  return { values: Float64Array.from(values), index, logMonetary };
+}
+
+/**
+ * Σ ln L, with the gradient with respect to (p, q, γ) written into `gradient` when given.
+ * `groups` may be passed to reuse the per-customer constants across evaluations.
+ */
+export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendHistories, gradient?: Float64Array, groups: SpendGroups = groupSpend(data)): number {
   const { p, q, gamma } = params;
   const n = data.frequency.length;
   const lgQ = logGamma(q);
   const psiQ = digamma(q);
   const logGammaParam = Math.log(gamma);
-  // terms that depend on x alone, cached per distinct x
-  const cache = new Map<number, { constant: number; psiPxq: number; psiPx: number }>();
+  // terms that depend on x alone, once per distinct x
+  const k = groups.values.length;
+  const constant = new Float64Array(k);
+  const psiDifference = new Float64Array(k);
+  const psiPxq = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const x = groups.values[j]!;
+    constant[j] = logGamma(p * x + q) - logGamma(p * x) - lgQ + q * logGammaParam + p * x * Math.log(x);
+    if (gradient) {
+      psiPxq[j] = digamma(p * x + q);
+      psiDifference[j] = psiPxq[j]! - digamma(p * x) + Math.log(x);
+    }
+  }
   let sum = 0;
   let dp = 0;
   let dq = 0;
   let dGamma = 0;
+  const { index, logMonetary } = groups;
   for (let i = 0; i < n; i++) {
     const x = data.frequency[i]!;
-    const m = data.monetary[i]!;
-    let perX = cache.get(x);
-    if (!perX) {
-      perX = {
-        constant: logGamma(p * x + q) - logGamma(p * x) - lgQ + q * logGammaParam + p * x * Math.log(x),
-        psiPxq: gradient ? digamma(p * x + q) : 0,
-        psiPx: gradient ? digamma(p * x) : 0,
-      };
-      cache.set(x, perX);
-    }
-    const logM = Math.log(m);
-    const logDenominator = Math.log(gamma + m * x);
-    sum += perX.constant + (p * x - 1) * logM - (p * x + q) * logDenominator;
+    const j = index[i]!;
+    const logM = logMonetary[i]!;
+    const spread = gamma + data.monetary[i]! * x;
+    const logDenominator = Math.log(spread);
+    sum += constant[j]! + (p * x - 1) * logM - (p * x + q) * logDenominator;
     if (gradient) {
-      dp += x * (perX.psiPxq - perX.psiPx + logM + Math.log(x) - logDenominator);
-      dq += perX.psiPxq - psiQ + logGammaParam - logDenominator;
-      dGamma += q / gamma - (p * x + q) / (gamma + m * x);
+      dp += x * (psiDifference[j]! + logM - logDenominator);
+      dq += psiPxq[j]! - psiQ + logGammaParam - logDenominator;
+      dGamma += q / gamma - (p * x + q) / spread;
     }
   }
   if (gradient) {
@@ -98,10 +131,11 @@ export function fitGammaGamma(data: SpendHistories, options: { maxIterations?: n
   for (let i = 0; i < n; i++) mean += data.monetary[i]! / n;
   const scale = 1 / mean;
   const scaled: SpendHistories = { frequency: data.frequency, monetary: Float64Array.from(data.monetary, (m) => m * scale) };
+  const groups = groupSpend(scaled);
   const inner = new Float64Array(3);
   const objective = (u: Float64Array, gradient: Float64Array) => {
     const values = [boundedExp(u[0]!, LOG_BOUND), boundedExp(u[1]!, LOG_BOUND), boundedExp(u[2]!, LOG_BOUND)] as const;
-    const ll = gammaGammaLogLikelihood({ p: values[0], q: values[1], gamma: values[2] }, scaled, inner);
+    const ll = gammaGammaLogLikelihood({ p: values[0], q: values[1], gamma: values[2] }, scaled, inner, groups);
     for (let j = 0; j < 3; j++) gradient[j] = (-inner[j]! * boundedExpSlope(u[j]!, values[j]!, LOG_BOUND)) / n;
     return -ll / n;
   };

@@ -82,7 +82,9 @@ export interface Predictions {
 
 /** Fits and scores; never throws for valid summaries, and every number it returns is finite or NaN by design. */
 export function predictCustomers(data: PurchaseSummaries, options: PredictOptions = {}): Predictions {
-  const settings = { ...DEFAULT_PREDICT_OPTIONS, ...options };
+  // an option given as undefined keeps its default
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const settings: Required<PredictOptions> = { ...DEFAULT_PREDICT_OPTIONS, ...given };
   const n = data.frequency.length;
   let repeatBuyers = 0;
   for (let i = 0; i < n; i++) if (data.frequency[i]! > 0) repeatBuyers++;
@@ -111,6 +113,7 @@ export function predictCustomers(data: PurchaseSummaries, options: PredictOption
   const params = bgnbd.params;
   const monthDays = 365.25 / 12;
   const monthlyDiscount = Math.pow(1 + settings.annualDiscountRate, 1 / 12) - 1;
+  const discount = Float64Array.from({ length: settings.clvMonths + 1 }, (_, m) => Math.pow(1 + monthlyDiscount, -m));
   // E[X(t) | alive] depends on (x, T, t) only: cached, as many customers share x and T (whole days)
   const cache = new Map<number, Float64Array>();
   const alivePurchases = (x: number, T: number): Float64Array => {
@@ -138,7 +141,7 @@ export function predictCustomers(data: PurchaseSummaries, options: PredictOption
     let previous = 0;
     for (let m = 1; m <= settings.clvMonths; m++) {
       const cumulative = pAlive * row[m]!;
-      clv += ((cumulative - previous) * value) / Math.pow(1 + monthlyDiscount, m);
+      clv += (cumulative - previous) * value * discount[m]!;
       previous = cumulative;
     }
     result.pAlive[i] = pAlive;

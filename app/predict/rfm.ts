@@ -26,25 +26,17 @@ export type RfmGroup = (typeof RFM_GROUPS)[number];
  */
 export function quintileScores(values: Columns): Uint8Array {
   const n = values.length;
-  const sorted = Float64Array.from(values).sort();
   const scores = new Uint8Array(n);
+  if (n === 0) return scores;
+  const sorted = Float64Array.from(values).sort();
+  // score > s exactly when at least ⌈s·n/5⌉ values lie strictly below: when the ⌈s·n/5⌉-th smallest is smaller
+  const thresholds = [1, 2, 3, 4].map((s) => sorted[Math.ceil((s * n) / 5) - 1]!);
+  const [t1, t2, t3, t4] = thresholds as [number, number, number, number];
   for (let i = 0; i < n; i++) {
-    const below = countBelow(sorted, values[i]!);
-    scores[i] = Math.min(5, 1 + Math.floor((5 * below) / n));
+    const v = values[i]!;
+    scores[i] = 1 + (v > t1 ? 1 : 0) + (v > t2 ? 1 : 0) + (v > t3 ? 1 : 0) + (v > t4 ? 1 : 0);
   }
   return scores;
-}
-
-/** How many entries of `sorted` are strictly less than v. */
-function countBelow(sorted: Float64Array, v: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (sorted[mid]! < v) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /**
@@ -75,10 +67,15 @@ export interface RfmScores {
  */
 export function rfmScores(data: { daysSinceLastOrder: Columns; orders: Columns; spent: Columns }): RfmScores {
   const n = data.orders.length;
-  const recency = quintileScores(Float64Array.from(data.daysSinceLastOrder, (d) => -d));
+  const recent = new Float64Array(n);
+  for (let i = 0; i < n; i++) recent[i] = -data.daysSinceLastOrder[i]!;
+  const recency = quintileScores(recent);
   const frequency = quintileScores(data.orders);
   const monetary = quintileScores(data.spent);
+  // the grid as a table: R × (F + M)
+  const table = new Uint8Array(6 * 11);
+  for (let r = 1; r <= 5; r++) for (let fm = 2; fm <= 10; fm++) table[r * 11 + fm] = RFM_GROUPS.indexOf(rfmGroup(r, fm / 2));
   const group = new Uint8Array(n);
-  for (let i = 0; i < n; i++) group[i] = RFM_GROUPS.indexOf(rfmGroup(recency[i]!, (frequency[i]! + monetary[i]!) / 2));
+  for (let i = 0; i < n; i++) group[i] = table[recency[i]! * 11 + frequency[i]! + monetary[i]!]!;
   return { recency, frequency, monetary, group };
 }
