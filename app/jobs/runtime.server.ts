@@ -7,6 +7,7 @@ import type { DatabaseKind, Db } from "~/db/client";
 import type { Env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { DAILY_MEMBERSHIP_JOB, dailyMembershipJobHandler } from "~/services/membership.server";
+import { PREDICTIONS_JOB, predictionsJobHandler } from "~/services/predictions.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { SYNC_JOB_KIND, syncJobHandler } from "~/sync/bulk-import.server";
 import type { SyncDeps } from "~/sync/deps";
@@ -22,6 +23,7 @@ export function jobHandlers(deps: SyncDeps): JobHandlers {
     [CUSTOMER_REFRESH_JOB]: customerRefreshJobHandler(deps),
     [DAILY_MEMBERSHIP_JOB]: dailyMembershipJobHandler(deps),
     [RECONCILE_JOB]: reconcileJobHandler(deps),
+    [PREDICTIONS_JOB]: predictionsJobHandler(deps),
   };
 }
 

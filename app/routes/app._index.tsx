@@ -2,12 +2,16 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Card, InlineGrid, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, InlineGrid, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
 import { db } from "~/db.server";
+import type { Locale, Translate } from "~/i18n";
 import { authenticate } from "~/shopify.server";
-import { getShopOverview } from "~/store/shops.server";
+import type { PredictionRunView } from "~/store/prediction-runs.server";
+import { getShopOverview, type PredictionOverview } from "~/store/shops.server";
 import { useI18n } from "~/components/I18nProvider";
+import { DistributionChart } from "~/components/DistributionChart";
 import { formatCount, formatDateTime } from "~/components/format";
+import { fallbackReason, RFM_GROUP_ORDER, rfmGroupLabel, SPEND_TIER_ORDER, tierLabel } from "~/components/prediction-text";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -27,7 +31,7 @@ function useRefreshWhile(active: boolean, everyMs = 3_000) {
 export default function Home() {
   const { overview } = useLoaderData<typeof loader>();
   const { t, locale } = useI18n();
-  useRefreshWhile(overview?.sync.state === "RUNNING" || overview?.sync.state === "QUEUED");
+  useRefreshWhile(overview?.sync.state === "RUNNING" || overview?.sync.state === "QUEUED" || overview?.predictions.latestRun?.status === "RUNNING");
   if (!overview) {
     return (
       <Page>
@@ -108,9 +112,85 @@ export default function Home() {
             </BlockStack>
           </Card>
         </Layout.Section>
+        <Layout.Section>
+          <Predictions predictions={overview.predictions} timeZone={overview.ianaTimezone} />
+        </Layout.Section>
       </Layout>
     </Page>
   );
+}
+
+type When = Date | null;
+
+/** The predictions card: how the latest run went, then customers per spend tier and per RFM group once a run has scored them. */
+function Predictions({ predictions, timeZone }: { predictions: PredictionOverview; timeZone: string }) {
+  const { t, locale } = useI18n();
+  const when = (value: When) => formatDateTime(value, locale, timeZone) ?? t("common.never");
+  const { latestRun, scoredRun } = predictions;
+  const status = latestRun ? runStatusText(latestRun, { t, locale, when }) : t("home.predictions.none");
+  const headings = { group: t("home.predictions.column.group"), count: t("home.predictions.column.customers"), share: t("home.predictions.column.share") };
+  return (
+    <BlockStack gap="400">
+      <Card>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            {t("home.predictions.title")}
+          </Text>
+          <Text as="p" id="prediction-status" tone={latestRun?.status === "FAILED" ? "critical" : undefined}>
+            {status}
+          </Text>
+          {scoredRun && latestRun && scoredRun.id !== latestRun.id ? (
+            <Text as="p" tone="subdued">
+              {t("home.predictions.shown", { when: when(scoredRun.finishedAt ?? scoredRun.startedAt) })}
+            </Text>
+          ) : null}
+          {scoredRun && predictions.unscored > 0 ? (
+            <Text as="p" tone="subdued">
+              {t("home.predictions.unscored", { count: formatCount(predictions.unscored, locale) })}
+            </Text>
+          ) : null}
+          {scoredRun ? (
+            <div>
+              <Button url="/app/customers">{t("home.predictions.viewCustomers")}</Button>
+            </div>
+          ) : null}
+        </BlockStack>
+      </Card>
+      {scoredRun ? (
+        <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
+          <DistributionChart
+            id="tier-chart"
+            title={t("home.predictions.tiers")}
+            locale={locale}
+            headings={headings}
+            bars={SPEND_TIER_ORDER.map((tier) => ({ key: tier, label: tierLabel(t, tier), count: predictions.tiers[tier] }))}
+          />
+          <DistributionChart
+            id="rfm-chart"
+            title={t("home.predictions.rfm")}
+            locale={locale}
+            headings={headings}
+            bars={RFM_GROUP_ORDER.map((group) => ({ key: group, label: rfmGroupLabel(t, group), count: predictions.rfmGroups[group] }))}
+          />
+        </InlineGrid>
+      ) : null}
+    </BlockStack>
+  );
+}
+
+/** One line on how the newest refit went: fitted on <date>, a fallback and why, running, or failed. */
+function runStatusText(run: PredictionRunView, { t, locale, when }: { t: Translate; locale: Locale; when: (value: When) => string }): string {
+  const finished = when(run.finishedAt ?? run.startedAt);
+  switch (run.status) {
+    case "RUNNING":
+      return t("home.predictions.RUNNING", { when: when(run.startedAt) });
+    case "FITTED":
+      return t("home.predictions.FITTED", { when: finished, customers: formatCount(run.customers, locale), repeatBuyers: formatCount(run.repeatBuyers, locale) });
+    case "FALLBACK":
+      return t("home.predictions.FALLBACK", { when: finished, reason: fallbackReason(run.detail, { t, locale }) });
+    case "FAILED":
+      return t("home.predictions.FAILED", { when: finished, error: run.detail ?? "" });
+  }
 }
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {

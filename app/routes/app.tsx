@@ -49,6 +49,7 @@ function Navigation() {
       <Link to="/app" rel="home">
         {t("nav.home")}
       </Link>
+      <Link to="/app/customers">{t("nav.customers")}</Link>
       <Link to="/app/segments">{t("nav.segments")}</Link>
       <Link to="/app/templates">{t("nav.templates")}</Link>
       <Link to="/app/exports">{t("nav.exports")}</Link>

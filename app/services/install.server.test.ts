@@ -5,6 +5,7 @@ import { freshStore, storeKinds, type TestStore } from "../../test/store/harness
 import { AdminApiError, createAdminClient } from "~/shopify/admin-client.server";
 import { WEBHOOK_TOPICS } from "~/shopify/webhook-topics";
 import { installShop } from "./install.server";
+import { PREDICTIONS_JOB } from "./predictions.server";
 
 const kinds = await storeKinds();
 let standIn: AdminStandIn;
@@ -33,6 +34,14 @@ describe.each(kinds)("installing on %s", (kind) => {
     expect(standIn.subscriptions(domain).map((s) => [s.webhookTopic, s.uri]).sort()).toEqual(
       WEBHOOK_TOPICS.map((t) => [t.topic, `https://app.example.com${t.path}`]).sort(),
     );
+    // the nightly refit of the predictions: 03:00 in the shop's time zone
+    const refits = await store.db.job.findMany({ where: { kind: PREDICTIONS_JOB, shopId: shop.id } });
+    expect(refits).toHaveLength(1);
+    expect(refits[0]).toMatchObject({ state: "QUEUED", payload: { shopId: shop.id, reason: "nightly" } });
+    expect(refits[0]?.dedupeKey).toMatch(new RegExp(`^nightly:${shop.id}:\\d{4}-\\d{2}-\\d{2}$`));
+    const local = new Intl.DateTimeFormat("en-GB", { timeZone: shop.ianaTimezone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(refits[0]!.runAt);
+    expect(local).toBe("03:00");
+    expect(refits[0]!.runAt.getTime()).toBeGreaterThan(Date.now());
   });
 
   it("changes nothing when it runs again (a re-authorisation)", async () => {
@@ -41,7 +50,9 @@ describe.each(kinds)("installing on %s", (kind) => {
     expect(again.webhooks).toEqual({ created: [], alreadyPresent: WEBHOOK_TOPICS.map((t) => t.graphqlTopic) });
     expect(again.initialSyncQueued).toBe(false);
     expect(standIn.subscriptions(domain)).toHaveLength(WEBHOOK_TOPICS.length);
-    expect((await store.db.shop.findUniqueOrThrow({ where: { domain } })).syncState).toBe("SUCCEEDED");
+    const shop = await store.db.shop.findUniqueOrThrow({ where: { domain } });
+    expect(shop.syncState).toBe("SUCCEEDED");
+    expect(await store.db.job.count({ where: { kind: PREDICTIONS_JOB, shopId: shop.id } })).toBe(1);
   });
 
   it("leaves subscriptions to shopify.app.toml unless asked, and fails clearly with a bad token", async () => {

@@ -4,6 +4,7 @@ import type { AdminClient } from "~/shopify/admin-client.server";
 import { fetchShopInfo } from "~/shopify/shop.server";
 import { registerWebhookSubscriptions } from "~/shopify/webhooks.server";
 import { scheduleDailyMembership } from "~/services/membership.server";
+import { scheduleNightlyRefit } from "~/services/predictions.server";
 import { queueSyncRun } from "~/sync/bulk-import.server";
 import { scheduleReconcile } from "~/sync/reconcile.server";
 import { upsertInstalledShop } from "~/store/shops.server";
@@ -42,9 +43,10 @@ export async function installShop(options: InstallOptions): Promise<InstallResul
   // The first install imports everything; so does a re-install, as no webhooks came while uninstalled.
   const initialSyncQueued = !before || before.syncState === "NEVER" || before.installState === "UNINSTALLED";
   if (initialSyncQueued) await queueSyncRun(db, { shopId: row.id, reason: "install", now });
-  // the daily chains: relative-date segments, and the check that mends what webhooks missed
+  // the daily chains: relative-date segments, the check that mends what webhooks missed, and the predictions' refit
   await scheduleDailyMembership(db, { shopId: row.id, timeZone: row.ianaTimezone, now });
   await scheduleReconcile(db, { shopId: row.id, now });
+  await scheduleNightlyRefit(db, { shopId: row.id, timeZone: row.ianaTimezone, now });
   logger.info({ shop, webhooks, initialSyncQueued }, "app installed");
   return { shopId: row.id, webhooks, initialSyncQueued };
 }

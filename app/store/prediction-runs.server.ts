@@ -79,3 +79,34 @@ function safeJson(text: string): unknown {
     return null;
   }
 }
+
+/**
+ * Starts a run (RUNNING). A run the shop still shows as RUNNING was stopped before it finished (its
+ * worker died or lost the job): it becomes FAILED, saying so. Call it only while no other refit of
+ * the shop runs (the job handler makes sure).
+ */
+export async function startPredictionRun(db: Db, args: { shopId: number; reason: string; asOf: Date; now: Date }): Promise<number> {
+  await db.predictionRun.updateMany({
+    where: { shopId: args.shopId, status: "RUNNING" },
+    data: { status: "FAILED", detail: "stopped before it finished (the worker ended or lost the job)", finishedAt: args.now },
+  });
+  const run = await db.predictionRun.create({ data: { shopId: args.shopId, reason: args.reason, status: "RUNNING", asOf: args.asOf, startedAt: args.now }, select: { id: true } });
+  return run.id;
+}
+
+/** Records a finished run: its scores were written (FITTED or FALLBACK with the reason). */
+export async function finishPredictionRun(
+  db: Db,
+  args: { shopId: number; runId: number; status: "FITTED" | "FALLBACK"; detail: string | null; customers: number; repeatBuyers: number; model: PredictionModel; now: Date },
+): Promise<void> {
+  await db.predictionRun.updateMany({
+    where: { id: args.runId, shopId: args.shopId },
+    data: { status: args.status, detail: args.detail, customers: args.customers, repeatBuyers: args.repeatBuyers, model: predictionModelSchema.parse(args.model), finishedAt: args.now },
+  });
+}
+
+/** Records a failed run with the error, for the admin. */
+export async function failPredictionRun(db: Db, args: { shopId: number; runId: number; error: string; now: Date }): Promise<void> {
+  const detail = args.error.length > 2_000 ? `${args.error.slice(0, 2_000)}…` : args.error;
+  await db.predictionRun.updateMany({ where: { id: args.runId, shopId: args.shopId, status: "RUNNING" }, data: { status: "FAILED", detail, finishedAt: args.now } });
+}

@@ -27,6 +27,7 @@ import { enqueue, PermanentJobError, type Job, type Queryable } from "~/jobs/que
 import type { JobHandler } from "~/jobs/worker.server";
 import { logger } from "~/logger.server";
 import { recomputeShopSegments } from "~/services/membership.server";
+import { queueRefit } from "~/services/predictions.server";
 import { AdminApiError, assertNoUserErrors, runOperation, type AdminClient } from "~/shopify/admin-client.server";
 import { bulkOperationRunQuery } from "~/shopify/operations/bulk-operations";
 import { recentBulkOperationsQuery, SYNC_BULK_QUERIES, syncBulkOperationQuery, syncCountsQuery, type SyncBulkOperation } from "~/shopify/operations/sync-queries";
@@ -492,9 +493,14 @@ class ShopSync {
     await recomputeCustomerStats(this.db, this.kind, this.shop.id);
     await recomputeShopSegments(this.db, this.kind, { shopId: this.shop.id, now: this.deps.now(), ...(this.signal ? { signal: this.signal } : {}) });
     const finishedAt = this.deps.now();
-    const { count } = await this.db.syncRun.updateMany({
-      where: this.fence(),
-      data: { state: "SUCCEEDED", finishedAt, objectsTotal: this.run.objectsDone, error: null },
+    const count = await this.db.$transaction(async (tx) => {
+      const finished = await tx.syncRun.updateMany({
+        where: this.fence(),
+        data: { state: "SUCCEEDED", finishedAt, objectsTotal: this.run.objectsDone, error: null },
+      });
+      // the predictions follow the imported history; queued with the success, so neither happens without the other
+      if (finished.count === 1) await queueRefit(tx, { shopId: this.shop.id, reason: "sync", now: finishedAt });
+      return finished.count;
     });
     if (count !== 1) throw new SyncRunTakenOver(`sync run ${this.run.id} was finished by another process`);
     await this.mirror({ syncState: "SUCCEEDED", syncFinishedAt: finishedAt, syncObjectsDone: this.run.objectsDone, syncObjectsTotal: this.run.objectsDone, syncError: null });
