@@ -80,15 +80,14 @@ describe("the customer page's one-line explanation", () => {
 
 describe("why a run fell back", () => {
   it("tells the usual reason with its numbers, and any other in general words", () => {
-    expect(fallbackReason("1234 repeat buyers; the models need at least 2000", { t: translator("en"), locale: "en" })).toBe(
-      "only 1,234 customers have ordered more than once, and the models need at least 2,000",
+    expect(fallbackReason({ repeatBuyers: 1234, model: { minRepeatBuyers: 2000 } }, { t: translator("en"), locale: "en" })).toBe(
+      "only 1,234 customers have ordered on more than one day, and the models need at least 2,000",
     );
-    expect(fallbackReason("12 repeat buyers; the models need at least 200", { t: translator("nl"), locale: "nl" })).toBe(
-      "pas 12 klanten hebben meer dan eens besteld, en de modellen hebben er minstens 200 nodig",
+    // a run recorded without the minimum: the models' default
+    expect(fallbackReason({ repeatBuyers: 12, model: null }, { t: translator("nl"), locale: "nl" })).toBe(
+      "pas 12 klanten hebben op meer dan één dag besteld, en de modellen hebben er minstens 200 nodig",
     );
-    expect(fallbackReason("the spend model did not settle on finite parameters (p 1, q 2, γ 3)", { t: translator("en"), locale: "en" })).toBe(
-      "the models could not be fitted to this shop's history",
-    );
-    expect(fallbackReason(null, { t: translator("nl"), locale: "nl" })).toBe("de modellen konden niet op de geschiedenis van deze winkel worden geschat");
+    expect(fallbackReason({ repeatBuyers: 500, model: { minRepeatBuyers: 200 } }, { t: translator("en"), locale: "en" })).toBe("the models could not be fitted to this shop's history");
+    expect(fallbackReason({ repeatBuyers: 500, model: null }, { t: translator("nl"), locale: "nl" })).toBe("de modellen konden niet op de geschiedenis van deze winkel worden geschat");
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Locale, Translate } from "~/i18n";
 import { RFM_GROUPS, type RfmGroup } from "~/predict/rfm";
-import type { SpendTier } from "~/predict/model";
+import { DEFAULT_PREDICT_OPTIONS, type SpendTier } from "~/predict/model";
 import { currencyDigits } from "~/sync/money";
 import { formatCount } from "./format";
 import { formatMoney } from "./money";
@@ -78,12 +78,17 @@ export function explainPrediction(prediction: CustomerPrediction, { t, locale, c
   return t("customers.explain.fitted", { orders: formatExpectedOrders(expectedOrders12m, locale), spend, alive });
 }
 
-/**
- * Why a run fell back, in the merchant's words. The model's reason is English text; the usual one
- * ("12 repeat buyers; the models need at least 200") is told with its numbers, any other generally.
- */
-export function fallbackReason(detail: string | null, { t, locale }: { t: Translate; locale: Locale }): string {
-  const few = /^(\d+) repeat buyers; the models need at least (\d+)$/.exec(detail ?? "");
+type FallbackRun = { repeatBuyers: number; model: { minRepeatBuyers?: number | undefined } | null };
+
+/** The repeat buyers a fallback run had too few of, or null when it fell back for another reason. */
+export function missingRepeatBuyers(run: FallbackRun): { repeatBuyers: number; minimum: number } | null {
+  const minimum = run.model?.minRepeatBuyers ?? DEFAULT_PREDICT_OPTIONS.minRepeatBuyers;
+  return run.repeatBuyers < minimum ? { repeatBuyers: run.repeatBuyers, minimum } : null;
+}
+
+/** Why a run fell back, in the merchant's words: too few repeat buyers (with the numbers), or a fit that failed. */
+export function fallbackReason(run: FallbackRun, { t, locale }: { t: Translate; locale: Locale }): string {
+  const few = missingRepeatBuyers(run);
   if (!few) return t("home.predictions.reason.other");
-  return t("home.predictions.reason.fewRepeatBuyers", { count: formatCount(Number(few[1]), locale), minimum: formatCount(Number(few[2]), locale) });
+  return t("home.predictions.reason.fewRepeatBuyers", { count: formatCount(few.repeatBuyers, locale), minimum: formatCount(few.minimum, locale) });
 }

@@ -149,11 +149,11 @@ describe("home loader", () => {
 
     await ctx.store.db.predictionRun.update({
       where: { id: running.id },
-      data: { status: "FALLBACK", detail: "150 repeat buyers; the models need at least 200", finishedAt: new Date("2026-11-21T09:01:00Z") },
+      data: { status: "FALLBACK", detail: "150 repeat buyers; the models need at least 200", repeatBuyers: 150, finishedAt: new Date("2026-11-21T09:01:00Z") },
     });
     const after = await callLoader(await adminRequest(ctx, "/app", "predictions-home.myshopify.com"));
     expect(renderHome(after.data, "nl")).toContain(
-      "Vereenvoudigde prognose sinds 21 nov 2026, 10:01: pas 150 klanten hebben meer dan eens besteld, en de modellen hebben er minstens 200 nodig.",
+      "Vereenvoudigde prognose sinds 21 nov 2026, 10:01: pas 150 klanten hebben op meer dan één dag besteld, en de modellen hebben er minstens 200 nodig.",
     );
 
     // a failed refit is told as such, the last scores stay on show

@@ -187,7 +187,7 @@ function runStatusText(run: PredictionRunView, { t, locale, when }: { t: Transla
     case "FITTED":
       return t("home.predictions.FITTED", { when: finished, customers: formatCount(run.customers, locale), repeatBuyers: formatCount(run.repeatBuyers, locale) });
     case "FALLBACK":
-      return t("home.predictions.FALLBACK", { when: finished, reason: fallbackReason(run.detail, { t, locale }) });
+      return t("home.predictions.FALLBACK", { when: finished, reason: fallbackReason(run, { t, locale }) });
     case "FAILED":
       return t("home.predictions.FAILED", { when: finished, error: run.detail ?? "" });
   }

@@ -41,7 +41,7 @@ export default function CustomerPage() {
   const when = (value: When) => formatDateTime(value, locale, shop.ianaTimezone) ?? "—";
   const name = customerName(t, customer);
   return (
-    <Page title={name} backAction={{ content: t("customers.title"), url: "/app/customers" }}>
+    <Page backAction={{ content: t("customers.title"), url: "/app/customers" }}>
       <TitleBar title={name} />
       <Layout>
         <Layout.Section>

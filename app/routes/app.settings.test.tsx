@@ -79,7 +79,6 @@ describe("Settings: predictions", () => {
       settings: { tierHighPercentile: 80, tierLowPercentile: 12.5, clvHorizonMonths: 24, clvAnnualDiscountPercent: 8 },
       latestRun: null,
       scoredRun: null,
-      minRepeatBuyers: 200,
     });
   });
 

@@ -23,6 +23,7 @@ import { queueSyncRun } from "~/sync/bulk-import.server";
 import { useI18n } from "~/components/I18nProvider";
 import { formatCount, formatDateTime } from "~/components/format";
 import { formatMoney } from "~/components/money";
+import { missingRepeatBuyers } from "~/components/prediction-text";
 import type { Locale, Translate } from "~/i18n";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -124,7 +125,6 @@ export default function Settings() {
             <PredictionsCard
               latestRun={predictions.latestRun}
               scoredRun={predictions.scoredRun}
-              minRepeatBuyers={predictions.minRepeatBuyers}
               settings={predictions.settings}
               result={result}
               busy={navigation.state === "submitting" ? String(navigation.formData?.get("intent") ?? "") : null}
@@ -188,13 +188,12 @@ const STATUS_TONE = { RUNNING: "info", FITTED: "success", FALLBACK: "attention",
 function PredictionsCard(props: {
   latestRun: PredictionRunView | null;
   scoredRun: PredictionRunView | null;
-  minRepeatBuyers: number;
   settings: PredictionSettingsForm;
   result: ActionResult;
   busy: string | null;
   timeZone: string;
 }) {
-  const { latestRun, scoredRun, minRepeatBuyers, result, busy, timeZone } = props;
+  const { latestRun, scoredRun, result, busy, timeZone } = props;
   const { t, locale } = useI18n();
   const shown = latestRun?.status === "FITTED" || latestRun?.status === "FALLBACK" ? latestRun : scoredRun;
   return (
@@ -214,7 +213,7 @@ function PredictionsCard(props: {
             {latestRun.status === "FAILED" ? <Banner tone="critical">{t("settings.predictions.failed", { error: latestRun.detail ?? "?" })}</Banner> : null}
           </BlockStack>
         )}
-        {shown ? <RunDetails run={shown} minRepeatBuyers={minRepeatBuyers} t={t} locale={locale} timeZone={timeZone} /> : null}
+        {shown ? <RunDetails run={shown} t={t} locale={locale} timeZone={timeZone} /> : null}
         {result && "intent" in result && result.intent === "refit" ? <Banner tone="info">{t("settings.predictions.refitQueued")}</Banner> : null}
         <Form method="post">
           <input type="hidden" name="intent" value="refit" />
@@ -228,8 +227,9 @@ function PredictionsCard(props: {
   );
 }
 
-function RunDetails({ run, minRepeatBuyers, t, locale, timeZone }: { run: PredictionRunView; minRepeatBuyers: number; t: Translate; locale: Locale; timeZone: string }) {
+function RunDetails({ run, t, locale, timeZone }: { run: PredictionRunView; t: Translate; locale: Locale; timeZone: string }) {
   const model = run.model;
+  const few = missingRepeatBuyers(run);
   const number = (value: number) => new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-US", { maximumSignificantDigits: 4 }).format(value);
   const rows: [string, string][] = [
     [t("settings.predictions.asOf"), formatDateTime(run.asOf, locale, timeZone) ?? ""],
@@ -256,8 +256,8 @@ function RunDetails({ run, minRepeatBuyers, t, locale, timeZone }: { run: Predic
     <BlockStack gap="200">
       {run.status === "FALLBACK" ? (
         <Banner tone="warning">
-          {run.repeatBuyers < minRepeatBuyers
-            ? t("settings.predictions.fallback.fewRepeatBuyers", { repeatBuyers: formatCount(run.repeatBuyers, locale), minimum: formatCount(minRepeatBuyers, locale) })
+          {few
+            ? t("settings.predictions.fallback.fewRepeatBuyers", { repeatBuyers: formatCount(few.repeatBuyers, locale), minimum: formatCount(few.minimum, locale) })
             : t("settings.predictions.fallback.other", { detail: run.detail ?? "?" })}
         </Banner>
       ) : null}

@@ -1,4 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
@@ -24,6 +25,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     appBridgeUrl: config.DEMO_MODE ? DEMO_APP_BRIDGE_PATH : undefined,
   };
 };
+
+/**
+ * Shopify names the admin's language (`locale`) on the URL it opens the app with, not on the app's own
+ * links: the layout keeps the language it was opened in until a URL names another.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ nextUrl, defaultShouldRevalidate }) =>
+  nextUrl.searchParams.has("locale") ? defaultShouldRevalidate : false;
 
 export default function AppLayout() {
   const { apiKey, locale, appBridgeUrl } = useLoaderData<typeof loader>();

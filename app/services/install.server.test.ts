@@ -44,7 +44,7 @@ describe.each(kinds)("installing on %s", (kind) => {
     expect(refits[0]!.runAt.getTime()).toBeGreaterThan(Date.now());
   });
 
-  it("changes nothing when it runs again (a re-authorisation)", async () => {
+  it("changes nothing when it runs again (a re-authorisation), but scores a synced shop that never was", async () => {
     await store.db.shop.update({ where: { domain }, data: { syncState: "SUCCEEDED" } });
     const again = await installShop({ db: store.db, admin: admin(), shop: domain, scopes: "read_customers", appUrl: "https://app.example.com", registerWebhooksViaApi: true });
     expect(again.webhooks).toEqual({ created: [], alreadyPresent: WEBHOOK_TOPICS.map((t) => t.graphqlTopic) });
@@ -52,7 +52,15 @@ describe.each(kinds)("installing on %s", (kind) => {
     expect(standIn.subscriptions(domain)).toHaveLength(WEBHOOK_TOPICS.length);
     const shop = await store.db.shop.findUniqueOrThrow({ where: { domain } });
     expect(shop.syncState).toBe("SUCCEEDED");
-    expect(await store.db.job.count({ where: { kind: PREDICTIONS_JOB, shopId: shop.id } })).toBe(1);
+    // imported before predictions existed: scored now, once
+    const refits = await store.db.job.findMany({ where: { kind: PREDICTIONS_JOB, shopId: shop.id }, orderBy: { id: "asc" } });
+    expect(refits.map((job) => job.payload)).toEqual([
+      { shopId: shop.id, reason: "nightly" },
+      { shopId: shop.id, reason: "sync" },
+    ]);
+    await store.db.predictionRun.create({ data: { shopId: shop.id, reason: "sync", status: "FITTED", asOf: new Date(), startedAt: new Date() } });
+    await installShop({ db: store.db, admin: admin(), shop: domain, scopes: "read_customers", appUrl: "https://app.example.com", registerWebhooksViaApi: true });
+    expect(await store.db.job.count({ where: { kind: PREDICTIONS_JOB, shopId: shop.id } })).toBe(2);
   });
 
   it("leaves subscriptions to shopify.app.toml unless asked, and fails clearly with a bad token", async () => {

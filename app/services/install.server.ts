@@ -4,7 +4,7 @@ import type { AdminClient } from "~/shopify/admin-client.server";
 import { fetchShopInfo } from "~/shopify/shop.server";
 import { registerWebhookSubscriptions } from "~/shopify/webhooks.server";
 import { scheduleDailyMembership } from "~/services/membership.server";
-import { scheduleNightlyRefit } from "~/services/predictions.server";
+import { queueRefit, scheduleNightlyRefit } from "~/services/predictions.server";
 import { queueSyncRun } from "~/sync/bulk-import.server";
 import { scheduleReconcile } from "~/sync/reconcile.server";
 import { upsertInstalledShop } from "~/store/shops.server";
@@ -47,6 +47,10 @@ export async function installShop(options: InstallOptions): Promise<InstallResul
   await scheduleDailyMembership(db, { shopId: row.id, timeZone: row.ianaTimezone, now });
   await scheduleReconcile(db, { shopId: row.id, now });
   await scheduleNightlyRefit(db, { shopId: row.id, timeZone: row.ianaTimezone, now });
+  // a shop imported before predictions existed is scored now rather than at night (an import queues its own refit)
+  if (!initialSyncQueued && before?.syncState === "SUCCEEDED" && (await db.predictionRun.count({ where: { shopId: row.id } })) === 0) {
+    await queueRefit(db, { shopId: row.id, reason: "sync", now });
+  }
   logger.info({ shop, webhooks, initialSyncQueued }, "app installed");
   return { shopId: row.id, webhooks, initialSyncQueued };
 }

@@ -257,6 +257,7 @@ function modelSummary(predictions: Predictions, currencyCode: string, digits: nu
     annualDiscountRate: options.annualDiscountRate,
     tierHighPercentile: options.tierHighPercentile,
     tierLowPercentile: options.tierLowPercentile,
+    minRepeatBuyers: options.minRepeatBuyers,
     tierCutoffsMinor: { high: minorText(tierCutoffs.high), low: minorText(tierCutoffs.low) },
     bgnbd: bgnbd ? { ...bgnbd.params, logLikelihood: bgnbd.logLikelihood, iterations: bgnbd.optimizer.iterations } : null,
     gammaGamma: gammaGamma ? { ...gammaGamma.params, logLikelihood: gammaGamma.logLikelihood, iterations: gammaGamma.optimizer.iterations } : null,
@@ -457,8 +458,6 @@ export interface PredictionsOverview {
   latestRun: PredictionRunView | null;
   /** the newest run that wrote scores: what the customers' predictions come from */
   scoredRun: PredictionRunView | null;
-  /** repeat buyers the models need; fewer and the run falls back */
-  minRepeatBuyers: number;
 }
 
 /** What Settings shows about the shop's predictions (null: no such shop). */
@@ -479,6 +478,5 @@ export async function predictionsOverview(db: Db, args: { shop: string }): Promi
     },
     latestRun,
     scoredRun,
-    minRepeatBuyers: DEFAULT_PREDICT_OPTIONS.minRepeatBuyers,
   };
 }

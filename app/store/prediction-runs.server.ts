@@ -14,6 +14,8 @@ export const predictionModelSchema = z.object({
   annualDiscountRate: z.number(),
   tierHighPercentile: z.number(),
   tierLowPercentile: z.number(),
+  /** repeat buyers the models needed; fewer and the run fell back */
+  minRepeatBuyers: z.number().optional(),
   /** predicted 12-month spend at the tier boundaries, minor units as decimal strings */
   tierCutoffsMinor: z.object({ high: z.string(), low: z.string() }),
   bgnbd: z

@@ -110,4 +110,39 @@ describe("the demo admin in Chromium", () => {
     expect(await page.getByText("waiting to be processed").count()).toBe(0);
     expect(await page.getByText("failed and need attention").count()).toBe(0);
   }, 300_000);
+
+  it("fits the predictions after the import and shows them: tiers and RFM groups on the home page, each customer's explained on their page", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
+    await page.route("https://cdn.shopify.com/**", (route) =>
+      route.request().url().endsWith("/app-bridge.js")
+        ? route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STUB })
+        : route.fulfill({ status: 200, contentType: "text/css", body: "" }),
+    );
+    // the import (previous test) queued the refit; the home page follows it
+    await page.goto(demo.signInUrl, { waitUntil: "networkidle", timeout: 60_000 });
+    await expect.poll(() => page.locator("#prediction-status").textContent(), { timeout: 120_000, interval: 2_000 }).toMatch(/^Models fitted on /);
+    const run = await store.predictionRun.findFirstOrThrow({ where: { status: "FITTED" }, orderBy: { id: "desc" } });
+    expect(run.customers).toBeGreaterThan(20_000);
+    expect(run.repeatBuyers).toBeGreaterThan(5_000);
+    const tierCounts = await page.locator("#tier-chart tbody tr").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-group")));
+    expect(tierCounts).toEqual(["HIGH", "MEDIUM", "LOW"]);
+    expect(await page.locator("#rfm-chart tbody tr").count()).toBe(11);
+    await page.screenshot({ path: join(artifacts, "admin-home-predictions.png"), fullPage: true });
+
+    // the customer expected to spend most heads the customers list (sorted by predicted spend); their page explains it
+    const top = await store.customer.findFirstOrThrow({ where: { predictedSpendTier: "HIGH" }, orderBy: [{ predictedSpend12mMinor: "desc" }, { id: "asc" }] });
+    for (const [locale, nav, explained] of [
+      ["en", "Customers", /^Expects \d+\.\d orders worth .+ in the next 12 months; \d+(\.\d)?% likely still active\.$/],
+      ["nl", "Klanten", /^Verwacht \d+,\d bestellingen ter waarde van .+ in de komende 12 maanden; \d+(,\d)?% kans dat deze klant nog actief is\.$/],
+    ] as const) {
+      await page.goto(`${demo.signInUrl}?locale=${locale}`, { waitUntil: "networkidle", timeout: 60_000 });
+      await page.locator("ui-nav-menu a", { hasText: nav }).click();
+      const first = page.locator(`a[href="/app/customers/${top.id}"]`);
+      await expect.poll(() => first.count(), { timeout: 30_000 }).toBe(1);
+      await page.screenshot({ path: join(artifacts, `admin-customers-${locale}.png`), fullPage: true });
+      await first.click();
+      await expect.poll(() => page.locator("#prediction-explanation").textContent(), { timeout: 30_000 }).toMatch(explained);
+      await page.screenshot({ path: join(artifacts, `admin-customer-${locale}.png`), fullPage: true });
+    }
+  }, 180_000);
 });
