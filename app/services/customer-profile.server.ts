@@ -9,6 +9,7 @@ import type { FinancialStatus } from "~/db/generated/sqlite/client";
 import type { SpendTier } from "~/predict/model";
 import type { RfmGroup } from "~/predict/rfm";
 import { latestScoredRun, type PredictionRunView } from "~/store/prediction-runs.server";
+import { PREDICTION_COLUMNS } from "~/store/prediction-writes.server";
 
 export interface CustomerProfile {
   shop: { currencyCode: string; ianaTimezone: string; clvHorizonMonths: number };
@@ -74,14 +75,7 @@ export async function getCustomerProfile(db: Db, { shop, customerId }: { shop: s
       redactedAt: true,
       numberOfOrders: true,
       amountSpentMinor: true,
-      predictedSpendTier: true,
-      rfmGroup: true,
-      predictedSpend12mMinor: true,
-      predictedClvMinor: true,
-      expectedOrders12m: true,
-      churnProbability: true,
-      expectedNextOrderAt: true,
-      predictedAt: true,
+      ...PREDICTION_COLUMNS,
       tags: { select: { tag: true }, orderBy: { normalized: "asc" } },
     },
   });

@@ -13,6 +13,7 @@ import { insertRows, TABLES } from "~/store/bulk-insert.server";
 import { loadCustomerRecords } from "~/store/customer-records.server";
 import { recomputeCustomerStats } from "~/store/customer-stats.server";
 import { latestPredictionRun } from "~/store/prediction-runs.server";
+import { PREDICTION_COLUMNS, prospectScores } from "~/store/prediction-writes.server";
 import type { SyncDeps } from "~/sync/deps";
 import { freshStore, storeKinds, type TestStore } from "../../test/store/harness";
 import { seededRandom } from "../../test/support/random";
@@ -152,28 +153,8 @@ function expectedPredictions(shop: GeneratedShop, ids: readonly number[], now: D
   return { customerIds: customerIds.map(Number), summaries, predictions: predictCustomers(summaries, { horizonDays: 365 }) };
 }
 
-const PREDICTION_COLUMNS = {
-  id: true,
-  predictedSpendTier: true,
-  rfmGroup: true,
-  predictedSpend12mMinor: true,
-  predictedClvMinor: true,
-  expectedOrders12m: true,
-  churnProbability: true,
-  expectedNextOrderAt: true,
-  predictedAt: true,
-} as const;
-
-const PROSPECT = {
-  predictedSpendTier: null,
-  rfmGroup: "PROSPECTS",
-  predictedSpend12mMinor: null,
-  predictedClvMinor: null,
-  expectedOrders12m: null,
-  churnProbability: null,
-  expectedNextOrderAt: null,
-  predictedAt: null,
-};
+const SCORE_COLUMNS = { id: true, ...PREDICTION_COLUMNS } as const;
+const { customerId: _prospect, ...PROSPECT } = prospectScores(0);
 
 function deps(store: TestStore, now: Date = NOW): SyncDeps {
   return {
@@ -193,7 +174,7 @@ describe.each(kinds)("predictions on %s", (kind) => {
   });
   afterAll(() => store?.drop());
 
-  const scoresOf = async (shopId: number) => new Map((await db.customer.findMany({ where: { shopId }, select: PREDICTION_COLUMNS })).map(({ id, ...scores }) => [id, scores]));
+  const scoresOf = async (shopId: number) => new Map((await db.customer.findMany({ where: { shopId }, select: SCORE_COLUMNS })).map(({ id, ...scores }) => [id, scores]));
 
   it("fits a shop with enough history and writes exactly what the models predict, prospects included; segments follow in SQL and in memory alike", async () => {
     const generated = generateShop(7, 700);

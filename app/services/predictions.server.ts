@@ -26,7 +26,7 @@ import { dayNumber, summarizePurchases, type Purchase } from "~/predict/summariz
 import { analyse } from "~/segments/engine";
 import { addDays, isTimeZone, localDay, parseDay, zonedInstant } from "~/segments/time";
 import { finishPredictionRun, failPredictionRun, latestPredictionRun, latestScoredRun, startPredictionRun, type PredictionModel, type PredictionRunView } from "~/store/prediction-runs.server";
-import { purchaseHistory, writeCustomerScores, type CustomerScores } from "~/store/prediction-writes.server";
+import { prospectScores, purchaseHistory, writeCustomerScores, type CustomerScores } from "~/store/prediction-writes.server";
 import type { SyncDeps } from "~/sync/deps";
 import { currencyDigits } from "~/sync/money";
 import { BrokenSegmentError, recomputeSegment, SegmentNotFoundError } from "./membership.server";
@@ -113,7 +113,7 @@ export async function refitPredictions(
     const scoredIds = new Set(scored);
     const unscored = history.customerIds.filter((customerId) => !scoredIds.has(customerId));
     await writeInChunks(db, kind, shopId, customerScores(scored, predictions, digits, now), signal);
-    const prospects = await writeInChunks(db, kind, shopId, unscored.map(prospect), signal);
+    const prospects = await writeInChunks(db, kind, shopId, unscored.map(prospectScores), signal);
     const write = lap();
 
     const seconds = { read: round(read), fit: round(fit), write: round(write) };
@@ -230,20 +230,6 @@ function customerScores(customerIds: readonly number[], predictions: Predictions
       predictedAt: now,
     };
   });
-}
-
-function prospect(customerId: number): CustomerScores {
-  return {
-    customerId,
-    predictedSpendTier: null,
-    rfmGroup: "PROSPECTS",
-    predictedSpend12mMinor: null,
-    predictedClvMinor: null,
-    expectedOrders12m: null,
-    churnProbability: null,
-    expectedNextOrderAt: null,
-    predictedAt: null,
-  };
 }
 
 /** What the run records about its models: α in days, γ in the major unit, cut-offs in minor units. */

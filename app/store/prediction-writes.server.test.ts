@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db/client";
 import { freshStore, storeKinds, type TestStore } from "../../test/store/harness";
 import { insertRows, TABLES } from "./bulk-insert.server";
-import { purchaseHistory, writeCustomerScores, type CustomerScores } from "./prediction-writes.server";
+import { PREDICTION_COLUMNS, purchaseHistory, writeCustomerScores, type CustomerScores } from "./prediction-writes.server";
 
 const kinds = await storeKinds();
 const NOW = new Date("2026-03-10T12:00:00.000Z");
@@ -76,17 +76,6 @@ function scores(customerId: number, overrides: Partial<CustomerScores> = {}): Cu
     ...overrides,
   };
 }
-
-const PREDICTION_COLUMNS = {
-  predictedSpendTier: true,
-  rfmGroup: true,
-  predictedSpend12mMinor: true,
-  predictedClvMinor: true,
-  expectedOrders12m: true,
-  churnProbability: true,
-  expectedNextOrderAt: true,
-  predictedAt: true,
-} as const;
 
 describe.each(kinds)("prediction writes on %s", (kind) => {
   let store: TestStore;

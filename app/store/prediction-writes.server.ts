@@ -66,6 +66,33 @@ export interface CustomerScores {
   predictedAt: Date | null;
 }
 
+/** The Customer columns the prediction job writes, as a Prisma select. */
+export const PREDICTION_COLUMNS = {
+  predictedSpendTier: true,
+  rfmGroup: true,
+  predictedSpend12mMinor: true,
+  predictedClvMinor: true,
+  expectedOrders12m: true,
+  churnProbability: true,
+  expectedNextOrderAt: true,
+  predictedAt: true,
+} as const;
+
+/** A customer without a counted order: a prospect, with nothing predicted. */
+export function prospectScores(customerId: number): CustomerScores {
+  return {
+    customerId,
+    predictedSpendTier: null,
+    rfmGroup: "PROSPECTS",
+    predictedSpend12mMinor: null,
+    predictedClvMinor: null,
+    expectedOrders12m: null,
+    churnProbability: null,
+    expectedNextOrderAt: null,
+    predictedAt: null,
+  };
+}
+
 /** Rows per statement: PostgreSQL's arrays have no parameter limit to mind; SQLite's VALUES list stays at 8,000 parameters. */
 const POSTGRES_ROWS = 5_000;
 const SQLITE_ROWS = 800;

@@ -34,7 +34,7 @@ function expectNumbersSound(result: Predictions) {
 }
 
 describe("fitted on customers drawn from the models", () => {
-  const data = simulateCustomers(seededRandom(7), 40_000, TRUTH, SPEND, 730);
+  const data = simulateCustomers(seededRandom(7), 40_000, { bgnbd: TRUTH, gammaGamma: SPEND }, { historyDays: 730 });
   const result = predictCustomers(data);
 
   it("recovers the parameters that generated them", () => {
@@ -146,4 +146,13 @@ describe("thin histories", () => {
       { numRuns: 40 },
     );
   });
+});
+
+it("names tiers and RFM groups as the segment language and the store do (the engine and the models cannot import each other)", async () => {
+  const filters = await import("~/segments/filters");
+  expect([...RFM_GROUPS].sort()).toEqual([...filters.RFM_GROUPS].sort());
+  expect([...SPEND_TIERS].sort()).toEqual([...filters.SPEND_TIERS].sort());
+  const { RfmGroup, SpendTier } = await import("~/db/generated/sqlite/enums");
+  expect([...RFM_GROUPS].sort()).toEqual(Object.values(RfmGroup).sort());
+  expect([...SPEND_TIERS].sort()).toEqual(Object.values(SpendTier).sort());
 });

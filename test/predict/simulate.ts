@@ -1,86 +1,102 @@
 /**
- * Customers drawn from the models' own generative process, for parameter-recovery tests: each
- * buys at rate λ ~ Gamma(r, α) per day and drops out after each purchase with p ~ Beta(a, b); each
- * purchase's value is Gamma(p, ν) with ν ~ Gamma(q, γ). Purchase times are whole days.
+ * Customers drawn from the models' own generative process, for parameter-recovery tests and the
+ * benchmark (bench/predict.ts).
  */
 import type { BgNbdParams } from "~/predict/bgnbd";
 import type { GammaGammaParams } from "~/predict/gamma-gamma";
 import type { PurchaseSummaries } from "~/predict/model";
 
-/** Gamma(shape, rate) by Marsaglia & Tsang. */
-export function sampleGamma(random: () => number, shape: number, rate: number): number {
-  if (shape < 1) return sampleGamma(random, shape + 1, rate) * Math.pow(random() || Number.MIN_VALUE, 1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      // Box–Muller normal
-      x = Math.sqrt(-2 * Math.log(random() || Number.MIN_VALUE)) * Math.cos(2 * Math.PI * random());
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = random();
-    if (Math.log(u || Number.MIN_VALUE) < 0.5 * x * x + d - d * v + d * Math.log(v)) return (d * v) / rate;
-  }
-}
-
-function sampleBeta(random: () => number, a: number, b: number): number {
-  const x = sampleGamma(random, a, 1);
-  return x / (x + sampleGamma(random, b, 1));
-}
-
-/** `count` customers whose first purchases fall uniformly in the `spanDays` before the as-of day. */
-export function simulateCustomers(random: () => number, count: number, bgnbd: BgNbdParams, spend: GammaGammaParams, spanDays: number): PurchaseSummaries {
-  const columns = {
-    frequency: new Float64Array(count),
-    recency: new Float64Array(count),
-    age: new Float64Array(count),
-    monetary: new Float64Array(count),
-    orders: new Float64Array(count),
-    spent: new Float64Array(count),
-    spentLastYear: new Float64Array(count),
+/** Gamma and Beta draws from a uniform source: Marsaglia & Tsang (2000), with the shape < 1 boost. */
+function distributions(random: () => number) {
+  const uniform = () => 1 - random(); // (0, 1]: safe under a logarithm
+  const normal = () => {
+    // Marsaglia's polar method; the second value is dropped for simplicity
+    for (;;) {
+      const u = 2 * random() - 1;
+      const v = 2 * random() - 1;
+      const s = u * u + v * v;
+      if (s > 0 && s < 1) return u * Math.sqrt((-2 * Math.log(s)) / s);
+    }
   };
-  for (let i = 0; i < count; i++) {
-    const T = Math.floor(random() * spanDays);
-    const lambda = sampleGamma(random, bgnbd.r, bgnbd.alpha);
-    const dropout = sampleBeta(random, bgnbd.a, bgnbd.b);
-    const nu = sampleGamma(random, spend.q, spend.gamma);
-    const value = () => sampleGamma(random, spend.p, nu);
-    let spent = value();
-    let lastYear = T < 365 ? spent : 0;
+  const gamma = (shape: number): number => {
+    if (shape < 1) return gamma(shape + 1) * Math.pow(uniform(), 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const x = normal();
+      const v = (1 + c * x) ** 3;
+      if (v <= 0) continue;
+      const u = uniform();
+      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+    }
+  };
+  const beta = (a: number, b: number) => {
+    const x = gamma(a);
+    return x / (x + gamma(b));
+  };
+  return { uniform, gamma, beta };
+}
+
+/**
+ * Customers as BG/NBD and Gamma-Gamma describe them: purchase rate λ ~ Gamma(r, α), drop-out
+ * chance after each repeat purchase p ~ Beta(a, b), spend per purchase day ~ Gamma(p, ν) with
+ * ν ~ Gamma(q, γ); the first purchase on a day up to `historyDays` before the as-of day. With
+ * `wholeDays` false, purchase times and ages are not rounded to days (the model's own assumption).
+ */
+export function simulateCustomers(
+  random: () => number,
+  n: number,
+  truth: { bgnbd: BgNbdParams; gammaGamma: GammaGammaParams },
+  { historyDays, wholeDays = true }: { historyDays: number; wholeDays?: boolean },
+): PurchaseSummaries {
+  const { uniform, gamma, beta } = distributions(random);
+  const { r, alpha, a, b } = truth.bgnbd;
+  const { p, q, gamma: scale } = truth.gammaGamma;
+  const data = {
+    frequency: new Float64Array(n),
+    recency: new Float64Array(n),
+    age: new Float64Array(n),
+    monetary: new Float64Array(n),
+    orders: new Float64Array(n),
+    spent: new Float64Array(n),
+    spentLastYear: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const T = wholeDays ? Math.floor(uniform() * historyDays) % historyDays : uniform() * historyDays;
+    const rate = gamma(r) / alpha;
+    const dropOut = beta(a, b);
+    const nu = gamma(q) / scale;
+    const firstValue = gamma(p) / nu;
+    let spent = firstValue;
+    let lastYear = T < 365 ? firstValue : 0;
+    let repeatSpend = 0;
+    let x = 0;
+    let lastDay = 0;
     let orders = 1;
     let t = 0;
-    let lastDay = 0;
-    let days = 0;
-    let repeatSpend = 0;
-    // alive after the first purchase; each repeat purchase may be the last
     for (;;) {
-      t += -Math.log(random() || Number.MIN_VALUE) / lambda;
-      const day = Math.floor(t);
-      if (day > T) break;
-      const amount = value();
-      spent += amount;
+      t += -Math.log(uniform()) / rate;
+      if (!(t <= T)) break;
       orders++;
-      if (T - day < 365) lastYear += amount;
-      // purchases on the first day belong to the first purchase occasion
-      if (day > 0) {
-        repeatSpend += amount;
-        if (day !== lastDay) {
-          days++;
-          lastDay = day;
-        }
+      const day = wholeDays ? Math.floor(t) : t;
+      if (day > lastDay) {
+        // a new purchase day (or, in continuous time, any purchase): one occasion, one spend draw
+        const value = gamma(p) / nu;
+        x++;
+        lastDay = day;
+        repeatSpend += value;
+        spent += value;
+        if (day > T - 365) lastYear += value;
       }
-      if (random() < dropout) break;
+      if (uniform() <= dropOut) break;
     }
-    columns.orders[i] = orders;
-    columns.frequency[i] = days;
-    columns.recency[i] = days > 0 ? lastDay : 0;
-    columns.age[i] = T;
-    columns.monetary[i] = days > 0 ? repeatSpend / days : 0;
-    columns.spent[i] = spent;
-    columns.spentLastYear[i] = lastYear;
+    data.frequency[i] = x;
+    data.recency[i] = lastDay;
+    data.age[i] = T;
+    data.monetary[i] = x > 0 ? repeatSpend / x : 0;
+    data.orders[i] = orders;
+    data.spent[i] = spent;
+    data.spentLastYear[i] = lastYear;
   }
-  return columns;
+  return data;
 }
