@@ -11,7 +11,7 @@ import { nelderMead } from "~/predict/optimize";
 import { bgnbdLogLikelihood } from "~/predict/bgnbd";
 import { dayNumber, summarizePurchases } from "~/predict/summarize";
 
-const DATA = join(import.meta.dirname, "../../../shared/data/cdnow");
+const DATA = join(import.meta.dirname, "../../data/cdnow");
 
 /** ID, x, t_x, T (weeks), zbar */
 function publishedSummary(): number[][] {
