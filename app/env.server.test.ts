@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "./env.server";
 
@@ -26,6 +27,13 @@ describe("environment", () => {
     expect(env.NODE_ENV).toBe("development");
     expect(env.DEMO_MODE).toBe(false);
     expect(env.SHOPIFY_WEBHOOKS_VIA_API).toBe(false);
+  });
+
+  it("puts exports in .data/exports under the working directory unless EXPORTS_DIR names another", () => {
+    expect(parseEnv(valid).EXPORTS_DIR).toBe(join(process.cwd(), ".data", "exports"));
+    expect(parseEnv({ ...valid, EXPORTS_DIR: "/srv/exports" }).EXPORTS_DIR).toBe("/srv/exports");
+    expect(parseEnv({ ...valid, EXPORTS_DIR: "tmp/out/" }).EXPORTS_DIR).toBe(join(process.cwd(), "tmp", "out"));
+    expect(message({ ...valid, EXPORTS_DIR: "  " })).toContain("EXPORTS_DIR: must name a directory");
   });
 
   it("names every missing variable", () => {

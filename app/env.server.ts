@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { z } from "zod";
 
 /** Comma-separated access scopes, e.g. "read_customers,write_customers". */
@@ -41,6 +42,16 @@ export const envSchema = z
       .optional()
       .transform((value) => value !== "0" && value !== "false"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /**
+     * Where segment exports are written and served from (absolute, or relative to the working
+     * directory). Web processes and workers must share it when they run on different machines.
+     */
+    EXPORTS_DIR: z
+      .string()
+      .trim()
+      .default(".data/exports")
+      .refine((value) => value.length > 0, "must name a directory, e.g. /var/lib/segment-studio/exports")
+      .transform((value) => resolve(value)),
   })
   .superRefine((env, ctx) => {
     if (env.DEMO_MODE && env.NODE_ENV === "production") {

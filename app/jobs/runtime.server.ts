@@ -6,6 +6,7 @@
 import type { DatabaseKind, Db } from "~/db/client";
 import type { Env } from "~/env.server";
 import { logger } from "~/logger.server";
+import { EXPORT_JOB, exportJobHandler } from "~/services/exports.server";
 import { DAILY_MEMBERSHIP_JOB, dailyMembershipJobHandler } from "~/services/membership.server";
 import { PREDICTIONS_JOB, predictionsJobHandler } from "~/services/predictions.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
@@ -24,6 +25,7 @@ export function jobHandlers(deps: SyncDeps): JobHandlers {
     [DAILY_MEMBERSHIP_JOB]: dailyMembershipJobHandler(deps),
     [RECONCILE_JOB]: reconcileJobHandler(deps),
     [PREDICTIONS_JOB]: predictionsJobHandler(deps),
+    [EXPORT_JOB]: exportJobHandler(deps),
   };
 }
 

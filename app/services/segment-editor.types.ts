@@ -67,7 +67,13 @@ export type CountResponse =
   | { ok: true; count: number; preview: PreviewMember[]; milliseconds: number }
   | { ok: false; problems: QueryProblem[] };
 
-/** GET /app/segments/suggestions?filter=…&q=…: values from the store for the value input. */
+/**
+ * GET /app/segments/suggestions?filter=…&q=…[&limit=…]: values from the store for the value input.
+ * `filter` is a filter name (`customer_tags`, `customer_cities`, `metafields.custom.pet`…) or, for a
+ * function's parameter, `<function>.<parameter>`: `products_purchased.id` (product title → id; the
+ * same as `products_purchased`), `products_purchased.sku`, `.tag`, `.product_type`. A name the
+ * catalogue does not know is a 400; a known filter without stored values answers an empty list.
+ */
 export interface SuggestionsResponse {
   filter: string;
   suggestions: { value: string; label: string }[];

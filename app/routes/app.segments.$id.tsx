@@ -1,0 +1,50 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
+import { z } from "zod";
+import { db, dbKind } from "~/db.server";
+import { resolveLocale } from "~/i18n";
+import { authenticate } from "~/shopify.server";
+import { loadEditor, submitEditor } from "~/services/segment-editor.server";
+import { COUNT_ACTION, SegmentEditor, type RefusedSave } from "~/components/segment-editor/SegmentEditor";
+import { useIntentToast } from "~/components/segment-editor/useIntentToast";
+
+/** The editor for one segment of the session's shop, or a new one (`new`, optionally `?template=<key>`); anything else is 404. */
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const templateKey = new URL(request.url).searchParams.get("template");
+  const editor = await loadEditor({ db, shop: session.shop, id: params.id ?? "", templateKey, locale: resolveLocale(request) });
+  if (!editor) throw new Response("Not found", { status: 404 });
+  return editor;
+};
+
+/**
+ * Save, duplicate or delete: a redirect when done, else 400 with the field messages and the query's
+ * problems (nothing saved); another shop's segment is 404. The form names the admin's language
+ * for the messages, since in-app navigation drops Shopify's ?locale=.
+ */
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const form = await request.formData();
+  const locale = z.enum(["en", "nl"]).catch(resolveLocale(request)).parse(form.get("locale"));
+  const result = await submitEditor({ db, kind: dbKind, shop: session.shop, id: params.id ?? "", form, now: new Date(), locale });
+  if (!result) throw new Response("Not found", { status: 404 });
+  if ("redirectTo" in result) return redirect(result.redirectTo);
+  // what was submitted comes back with the refusal: the problems point into this text
+  const submitted = { name: text(form.get("name")), description: text(form.get("description")), query: text(form.get("query")) };
+  return data({ ...result, submitted } satisfies RefusedSave, { status: 400 });
+};
+
+const text = (value: FormDataEntryValue | null) => (typeof value === "string" ? value : "");
+
+/** The live count posts while the merchant types: its answers change nothing the editor loaded. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, defaultShouldRevalidate }) =>
+  formAction === COUNT_ACTION ? false : defaultShouldRevalidate;
+
+export default function SegmentEditorPage() {
+  const editor = useLoaderData<typeof loader>();
+  const errors = useActionData<typeof action>();
+  useIntentToast(Boolean(errors));
+  // a save or duplicate lands on the saved segment: start from what was stored
+  const key = editor.segment ? `${editor.segment.id}:${editor.segment.updatedAt}` : `new:${editor.templateKey ?? ""}`;
+  return <SegmentEditor key={key} data={editor} errors={errors} />;
+}
