@@ -30,8 +30,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
  * Shopify names the admin's language (`locale`) on the URL it opens the app with, not on the app's own
  * links: the layout keeps the language it was opened in until a URL names another.
  */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ nextUrl, defaultShouldRevalidate }) =>
-  nextUrl.searchParams.has("locale") ? defaultShouldRevalidate : false;
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, nextUrl, defaultShouldRevalidate }) =>
+  // no action changes what the layout loads (the editor's live count posts on every keystroke)
+  formAction === undefined && nextUrl.searchParams.has("locale") ? defaultShouldRevalidate : false;
 
 export default function AppLayout() {
   const { apiKey, locale, appBridgeUrl } = useLoaderData<typeof loader>();

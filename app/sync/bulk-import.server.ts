@@ -491,6 +491,8 @@ class ShopSync {
     this.signal?.throwIfAborted();
     await linkOrdersToCustomers(this.db, this.ctx);
     await recomputeCustomerStats(this.db, this.kind, this.shop.id);
+    // the planner's statistics: after a bulk load it has none, and segment counts pick scans of every order line
+    await refreshPlannerStatistics(this.db, this.kind);
     await recomputeShopSegments(this.db, this.kind, { shopId: this.shop.id, now: this.deps.now(), ...(this.signal ? { signal: this.signal } : {}) });
     const finishedAt = this.deps.now();
     const count = await this.db.$transaction(async (tx) => {
@@ -576,3 +578,13 @@ export function groupRecords(records: readonly BulkRecord[]): GroupedBatch {
   }
   return batch;
 }
+
+/** Tables whose row counts and value spread the segment queries' plans depend on. */
+const PLANNED_TABLES = ["Customer", "CustomerTag", "CustomerAddress", "CustomerMetafield", "Order", "OrderLine", "Product", "ProductTag", "ProductCollection", "AbandonedCheckout", "SegmentMember"] as const;
+
+/** ANALYZE after an import: a store that was empty when last analysed plans a million rows as a handful. */
+export async function refreshPlannerStatistics(db: Db, kind: DatabaseKind): Promise<void> {
+  if (kind === "sqlite") await db.$executeRawUnsafe("ANALYZE");
+  else await db.$executeRawUnsafe(`ANALYZE ${PLANNED_TABLES.map((table) => `"${table}"`).join(", ")}`);
+}
+
