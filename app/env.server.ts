@@ -15,6 +15,9 @@ const flag = z
   .optional()
   .transform((value) => value === "1" || value === "true");
 
+/** Where export files are written unless EXPORTS_DIR says otherwise (relative to the working directory). */
+export const DEFAULT_EXPORTS_DIR = ".data/exports";
+
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -49,7 +52,7 @@ export const envSchema = z
     EXPORTS_DIR: z
       .string()
       .trim()
-      .default(".data/exports")
+      .default(DEFAULT_EXPORTS_DIR)
       .refine((value) => value.length > 0, "must name a directory, e.g. /var/lib/segment-studio/exports")
       .transform((value) => resolve(value)),
   })

@@ -42,7 +42,7 @@ import ExcelJS from "exceljs";
 import { isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js";
 import { z } from "zod";
 import type { Db } from "~/db/client";
-import { env } from "~/env.server";
+import { DEFAULT_EXPORTS_DIR } from "~/env.server";
 import { translator, type Locale, type MessageKey, type Translate } from "~/i18n";
 import { enqueue, PermanentJobError } from "~/jobs/queue.server";
 import type { JobHandler } from "~/jobs/worker.server";
@@ -658,13 +658,35 @@ export function downloadHeaders(file: ExportFile): Headers {
   });
 }
 
+/**
+ * customers/redact: the shop's finished exports may hold the customer, so their files are deleted
+ * and the exports marked failed with the reason (the merchant exports again). Returns how many.
+ */
+export async function discardExportsForRedaction(db: Db, args: { shopId: number; now: Date; directory?: string }): Promise<number> {
+  const directory = resolve(args.directory ?? exportsDirectory());
+  const rows = await db.segmentExport.findMany({ where: { shopId: args.shopId, state: "SUCCEEDED", createdAt: { lte: args.now } }, select: { id: true, filePath: true } });
+  for (const row of rows) {
+    const path = row.filePath ? resolve(directory, row.filePath) : null;
+    if (path && path.startsWith(directory + sep)) await rm(path, { force: true });
+  }
+  const { count } = await db.segmentExport.updateMany({
+    where: { shopId: args.shopId, id: { in: rows.map((row) => row.id) } },
+    data: { state: "FAILED", filePath: null, fileBytes: null, error: "deleted because a customer asked for their data to be erased; export the segment again" },
+  });
+  return count;
+}
+
 /** Deletes every export file of the shop (for shop/redact: the files hold its customers' data). */
 export async function removeShopExportFiles(args: { shopId: number; directory?: string }): Promise<void> {
   await rm(join(resolve(args.directory ?? exportsDirectory()), shopFolder(args.shopId)), { recursive: true, force: true });
 }
 
+/**
+ * The app validates EXPORTS_DIR with the rest of its environment at start; background work that
+ * runs without the web app's settings (compliance webhooks in tests, scripts) reads it the same way.
+ */
 export function exportsDirectory(): string {
-  return env().EXPORTS_DIR;
+  return resolve(process.env.EXPORTS_DIR?.trim() || DEFAULT_EXPORTS_DIR);
 }
 
 function shopFolder(shopId: number): string {

@@ -21,6 +21,7 @@ import { z } from "zod";
 import type { DatabaseKind, Db } from "~/db/client";
 import type { Prisma } from "~/db/generated/sqlite/client";
 import { cancelShopJobs, PermanentJobError } from "~/jobs/queue.server";
+import { discardExportsForRedaction, removeShopExportFiles } from "~/services/exports.server";
 import { refreshMembership } from "~/services/membership.server";
 import { markShopUninstalled } from "~/store/shops.server";
 import type { SyncDeps } from "~/sync/deps";
@@ -420,6 +421,8 @@ export async function handleCustomersRedact(deps: PrivacyDeps, { shopDomain, bod
   );
   // tags and metafields are gone: segments that read them may no longer hold the customer
   if (shop && outcome.customerId !== null) await refreshMembership(db, { shopId: shop.id, customerIds: [outcome.customerId], now });
+  // exported files may name the customer too
+  if (shop && outcome.customerFound) await discardExportsForRedaction(db, { shopId: shop.id, now });
   return outcome;
 }
 
@@ -498,6 +501,9 @@ export interface ShopRedactOutcome {
  */
 export async function handleShopRedact(deps: PrivacyDeps, { shopDomain, body }: { shopDomain: string; body: unknown }): Promise<ShopRedactOutcome> {
   parseBody("shop/redact", shopRedactBody, body, shopDomain);
+  const shop = await deps.db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  // export files hold the shop's customers: gone before the rows that name them
+  if (shop) await removeShopExportFiles({ shopId: shop.id });
   return deps.db.$transaction(
     async (tx) => {
       const shops = await tx.shop.deleteMany({ where: { domain: shopDomain } });

@@ -32,14 +32,6 @@ export interface SegmentRow {
   updatedAt: Date;
 }
 
-export async function listSegments({ db, shop }: { db: Db; shop: string }) {
-  return db.segment.findMany({
-    where: { shop: { domain: shop } },
-    orderBy: { name: "asc" },
-    select: { id: true, name: true, handle: true, memberCount: true, updatedAt: true },
-  });
-}
-
 /** What the segment use cases need of a shop: its id, money, time zone and customer metafield definitions. */
 export async function segmentShop({ db, shop }: { db: Db; shop: string }) {
   return db.shop.findUnique({
