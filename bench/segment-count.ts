@@ -4,16 +4,17 @@
  * ten members in the database — for thirteen representative segments (eleven templates, a tag in a
  * city and a product), `--runs` times each after a warm-up. Goal: p95 under 300 ms.
  *
- *   tsx bench/segment-count.ts [--runs 30] [--database file:…] [--fresh] [--analyze]
+ *   tsx bench/segment-count.ts [--runs 30] [--database file:…] [--fresh] [--without-statistics]
  *
  * The store: `--database` if given; else the demo's `.demo/demo.db` when it holds the demo shop;
  * else `bench/.data/segment-count-demo.db`, built once (and reused) the way the app fills it: the
  * demo dataset (seed 42, today 2026-11-23) served by the local Shopify stand-in, imported by runSync,
  * then a refit of the predictions. `--fresh` rebuilds that file.
  *
- * `--analyze` runs SQLite's ANALYZE on the store first. The app does not (yet) after an import, and
- * without statistics SQLite plans some segments badly: `products_purchased MATCHES (date >= -30d,
- * sum_quantity >= 3)` walks every order line instead of the month's orders.
+ * The import ends with ANALYZE (refreshPlannerStatistics), as the app's does; a store built before
+ * that gets it here. `--without-statistics` drops them to show why: without them SQLite plans some
+ * segments badly (`products_purchased MATCHES (date >= -30d, sum_quantity >= 3)` walks every order
+ * line instead of the month's orders).
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -30,11 +31,11 @@ import { refitPredictions } from "~/services/predictions.server";
 import { countSegment } from "~/services/segments.server";
 import { TEMPLATES } from "~/segments/templates";
 import { createAdminClient } from "~/shopify/admin-client.server";
-import { runSync, startSyncRun } from "~/sync/bulk-import.server";
+import { refreshPlannerStatistics, runSync, startSyncRun } from "~/sync/bulk-import.server";
 
 const DOMAIN = "cdnow-demo.myshopify.com";
 const root = join(import.meta.dirname, "..");
-const { values } = parseArgs({ options: { runs: { type: "string", default: "30" }, database: { type: "string" }, fresh: { type: "boolean", default: false }, analyze: { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "30" }, database: { type: "string" }, fresh: { type: "boolean", default: false }, "without-statistics": { type: "boolean", default: false } } });
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs must be a whole number ≥ 1");
 
@@ -94,15 +95,14 @@ if (!opened) {
 if (!opened) throw new Error("could not open the demo store");
 const { customers } = opened;
 let db = opened.db;
-if (values.analyze) {
+const statistics = await db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sqlite\\_stat%' ESCAPE '\\'`);
+if (!values["without-statistics"] && statistics.length === 0) {
   const started = performance.now();
-  await db.$executeRawUnsafe("ANALYZE");
+  await refreshPlannerStatistics(db, "sqlite");
   console.log(`ANALYZE: ${(performance.now() - started).toFixed(0)} ms`);
-} else {
-  // a store analysed by an earlier --analyze run keeps its statistics: drop them to measure the store as the app leaves it
-  const stats = await db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'sqlite\\_stat%' ESCAPE '\\'`);
-  if (stats.length > 0) {
-    for (const { name } of stats) await db.$executeRawUnsafe(`DROP TABLE "${name}"`);
+} else if (values["without-statistics"]) {
+  if (statistics.length > 0) {
+    for (const { name } of statistics) await db.$executeRawUnsafe(`DROP TABLE "${name}"`);
     // a connection keeps the statistics it loaded when it opened: a new one plans without them
     await db.$disconnect();
     db = openDb(url ?? "").db;
@@ -138,7 +138,7 @@ const segments = [
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 const all: number[] = [];
 const rows: string[] = [];
-console.log(`${url}: ${customers.toLocaleString("en")} customers, ${orders.toLocaleString("en")} orders; ${values.analyze ? "with" : "without"} ANALYZE statistics; ${runs} runs per segment after 3 warm-up runs; node ${process.version}\n`);
+console.log(`${url}: ${customers.toLocaleString("en")} customers, ${orders.toLocaleString("en")} orders; ${values["without-statistics"] ? "without" : "with"} ANALYZE statistics; ${runs} runs per segment after 3 warm-up runs; node ${process.version}\n`);
 for (const segment of segments) {
   const times: number[] = [];
   let count = 0;
