@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Card, DataTable, DescriptionList, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
-import { z } from "zod";
+import { rowIdParams } from "~/components/row-id";
 import { db } from "~/db.server";
 import type { Locale, Translate } from "~/i18n";
 import { authenticate } from "~/shopify.server";
@@ -13,19 +13,11 @@ import { formatDateTime } from "~/components/format";
 import { formatMoney } from "~/components/money";
 import { explainPrediction, formatExpectedOrders, formatPercent, predictionKind, rfmGroupLabel, tierLabel } from "~/components/prediction-text";
 
-/** Our Customer.id: digits only, within the store's integer range (a larger number would be a database error, not a 404). */
-const params = z.object({
-  id: z
-    .string()
-    .regex(/^\d{1,10}$/)
-    .transform(Number)
-    .pipe(z.number().int().positive().max(2_147_483_647)),
-});
 
 /** One customer of the session's shop; another shop's customer, an unknown id or a malformed one is 404. */
 export const loader = async ({ request, params: raw }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const parsed = params.safeParse(raw);
+  const parsed = rowIdParams.safeParse(raw);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const profile = await getCustomerProfile(db, { shop: session.shop, customerId: parsed.data.id });
   if (!profile) throw new Response("Not found", { status: 404 });

@@ -1,18 +1,10 @@
 import { createReadStream } from "node:fs";
 import { createReadableStreamFromReadable, type LoaderFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
+import { rowIdParams } from "~/components/row-id";
 import { db } from "~/db.server";
 import { downloadHeaders, exportFile, shopIdOf } from "~/services/exports.server";
 import { authenticate } from "~/shopify.server";
 
-/** Our SegmentExport.id: digits only, within the store's integer range. */
-const params = z.object({
-  id: z
-    .string()
-    .regex(/^\d{1,10}$/)
-    .transform(Number)
-    .pipe(z.number().int().positive().max(2_147_483_647)),
-});
 
 /**
  * Streams a finished export's file (never read whole into memory). Another shop's export, an
@@ -20,7 +12,7 @@ const params = z.object({
  */
 export const loader = async ({ request, params: raw }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const parsed = params.safeParse(raw);
+  const parsed = rowIdParams.safeParse(raw);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const shopId = await shopIdOf(db, session.shop);
   if (shopId === null) throw new Response("Not found", { status: 404 });
