@@ -5,7 +5,6 @@ import { db } from "~/db.server";
 import { downloadHeaders, exportFile, shopIdOf } from "~/services/exports.server";
 import { authenticate } from "~/shopify.server";
 
-
 /**
  * Streams a finished export's file (never read whole into memory). Another shop's export, an
  * unknown or unfinished one, or one whose file is gone is 404.

@@ -178,6 +178,7 @@ export function SegmentEditor({ data, errors }: SegmentEditorProps) {
         data.segment
           ? [
               { content: t("editor.duplicate"), onAction: () => submit({ ...fields("duplicate") }, { method: "post" }), loading: busyIntent === "duplicate" },
+              { content: t("editor.export"), url: `/app/exports?segment=${encodeURIComponent(data.segment.id)}` },
               { content: t("editor.delete"), destructive: true, onAction: () => setConfirmDelete(true) },
             ]
           : []
