@@ -145,4 +145,34 @@ describe("the demo admin in Chromium", () => {
       await page.screenshot({ path: join(artifacts, `admin-customer-${locale}.png`), fullPage: true });
     }
   }, 180_000);
+
+  it("builds a segment in the editor: the query counts live, the same segment shows as rows, and an error shows at its position with the suggestion", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.route("https://cdn.shopify.com/**", (route) =>
+      route.request().url().endsWith("/app-bridge.js")
+        ? route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STUB })
+        : route.fulfill({ status: 200, contentType: "text/css", body: "" }),
+    );
+    await page.goto(demo.signInUrl, { waitUntil: "networkidle", timeout: 60_000 });
+    await page.locator("ui-nav-menu a", { hasText: "Segments" }).click();
+    await page.getByRole("button", { name: "Create segment" }).or(page.getByRole("link", { name: "Create segment" })).first().click();
+    await page.locator("#segment-query-tab").click();
+    const query = page.locator("#segment-query-panel textarea");
+    await query.fill("amount_spent > 100");
+    const expected = await store.customer.count({ where: { amountSpentMinor: { gt: 10_000n } } });
+    await expect.poll(() => page.locator("#segment-count").textContent(), { timeout: 30_000 }).toBe(`${expected.toLocaleString("en")} customers`);
+    await page.locator("#segment-rows-tab").click();
+    await expect.poll(() => page.locator('.segment-row[data-filter="amount_spent"]').count(), { timeout: 10_000 }).toBe(1);
+    await page.screenshot({ path: join(artifacts, "admin-segment-editor.png"), fullPage: true });
+
+    await page.locator("#segment-query-tab").click();
+    await query.fill("amount_spent > 100 AND\nnumber_of_order >= 2");
+    // shown where it is: under the query text (and above the rows)
+    await expect.poll(async () => (await page.locator('.segment-problem[data-line="2"][data-column="1"]').count()) > 0, { timeout: 30_000 }).toBe(true);
+    expect(await page.locator(".segment-problem").first().textContent()).toMatch(/number_of_orders/);
+    await page.screenshot({ path: join(artifacts, "admin-segment-editor-error.png"), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 180_000);
 });
