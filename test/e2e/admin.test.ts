@@ -54,17 +54,23 @@ afterAll(async () => {
   await demo?.close();
 });
 
+/** A desktop page on the demo admin: Shopify's CDN answered locally (App Bridge by the stub), page errors collected. */
+async function adminPage() {
+  // Shopify's library answers bots (HeadlessChrome's default user agent among them) with 410 Gone
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.route("https://cdn.shopify.com/**", (route) =>
+    route.request().url().endsWith("/app-bridge.js")
+      ? route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STUB })
+      : route.fulfill({ status: 200, contentType: "text/css", body: "" }),
+  );
+  return { page, errors };
+}
+
 describe("the demo admin in Chromium", () => {
   it("signs in, shows the demo shop on the home page and moves between pages through the nav menu", async () => {
-    // Shopify's library answers bots (HeadlessChrome's default user agent among them) with 410 Gone.
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.route("https://cdn.shopify.com/**", (route) =>
-      route.request().url().endsWith("/app-bridge.js")
-        ? route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STUB })
-        : route.fulfill({ status: 200, contentType: "text/css", body: "" }),
-    );
+    const { page, errors } = await adminPage();
 
     await page.goto(demo.signInUrl, { waitUntil: "networkidle", timeout: 120_000 });
     await expect.poll(() => page.locator("#shop-name").textContent(), { timeout: 60_000 }).toBe("CDNOW Demo");
@@ -80,12 +86,7 @@ describe("the demo admin in Chromium", () => {
   }, 180_000);
 
   it("imports the whole demo shop in the background, then keeps it current from a merchant's change delivered as a signed webhook", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
-    await page.route("https://cdn.shopify.com/**", (route) =>
-      route.request().url().endsWith("/app-bridge.js")
-        ? route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STUB })
-        : route.fulfill({ status: 200, contentType: "text/css", body: "" }),
-    );
+    const { page } = await adminPage();
     await page.goto(demo.signInUrl, { waitUntil: "networkidle", timeout: 60_000 });
     // the home page refreshes itself while the sync runs
     await expect.poll(() => page.getByText("Last sync finished").count(), { timeout: 240_000, interval: 2_000 }).toBe(1);
@@ -112,12 +113,7 @@ describe("the demo admin in Chromium", () => {
   }, 300_000);
 
   it("fits the predictions after the import and shows them: tiers and RFM groups on the home page, each customer's explained on their page", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
-    await page.route("https://cdn.shopify.com/**", (route) =>
-      route.request().url().endsWith("/app-bridge.js")
-        ? route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STUB })
-        : route.fulfill({ status: 200, contentType: "text/css", body: "" }),
-    );
+    const { page } = await adminPage();
     // the import (previous test) queued the refit; the home page follows it
     await page.goto(demo.signInUrl, { waitUntil: "networkidle", timeout: 60_000 });
     await expect.poll(() => page.locator("#prediction-status").textContent(), { timeout: 120_000, interval: 2_000 }).toMatch(/^Models fitted on /);
@@ -147,14 +143,7 @@ describe("the demo admin in Chromium", () => {
   }, 180_000);
 
   it("builds a segment in the editor: the query counts live, the same segment shows as rows, and an error shows at its position with the suggestion", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, userAgent: DESKTOP_CHROME });
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.route("https://cdn.shopify.com/**", (route) =>
-      route.request().url().endsWith("/app-bridge.js")
-        ? route.fulfill({ contentType: "text/javascript", body: APP_BRIDGE_STUB })
-        : route.fulfill({ status: 200, contentType: "text/css", body: "" }),
-    );
+    const { page, errors } = await adminPage();
     await page.goto(demo.signInUrl, { waitUntil: "networkidle", timeout: 60_000 });
     await page.locator("ui-nav-menu a", { hasText: "Segments" }).click();
     await page.getByRole("button", { name: "Create segment" }).or(page.getByRole("link", { name: "Create segment" })).first().click();
