@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
-import { useState } from "react";
+import { useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Link, Page, Text, TextField, type IndexTableProps } from "@shopify/polaris";
+import { Badge, BlockStack, Card, EmptyState, IndexTable, Link, Page, Text, type IndexTableProps } from "@shopify/polaris";
 import { z } from "zod";
 import { db, dbKind } from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { CUSTOMER_SORTS, CUSTOMERS_PAGE_SIZE, listCustomers, type CustomerSort } from "~/store/customer-list.server";
 import { getShop } from "~/store/shops.server";
 import { useI18n } from "~/components/I18nProvider";
+import { SearchCard } from "~/components/SearchCard";
 import { customerName } from "~/components/customer-name";
 import { formatCount } from "~/components/format";
 import { formatMoney } from "~/components/money";
@@ -53,7 +53,6 @@ export default function Customers() {
   const { t, locale } = useI18n();
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
-  const [search, setSearch] = useState(query.q);
 
   // keeps the parameters the admin put on the URL (locale, host) and resets to the first page unless told
   const go = (changes: Record<string, string>) => {
@@ -86,36 +85,7 @@ export default function Customers() {
     <Page>
       <TitleBar title={t("customers.title")} />
       <BlockStack gap="400">
-        <Card>
-          <Form
-            method="get"
-            onSubmit={(event) => {
-              event.preventDefault();
-              go({ q: search });
-            }}
-          >
-            <InlineStack gap="200" blockAlign="end" wrap={false}>
-              <div style={{ flexGrow: 1 }}>
-                <TextField
-                  label={t("customers.search.label")}
-                  labelHidden
-                  name="q"
-                  type="search"
-                  value={search}
-                  onChange={setSearch}
-                  placeholder={t("customers.search.placeholder")}
-                  autoComplete="off"
-                  clearButton
-                  onClearButtonClick={() => {
-                    setSearch("");
-                    go({ q: "" });
-                  }}
-                />
-              </div>
-              <Button submit>{t("customers.search.submit")}</Button>
-            </InlineStack>
-          </Form>
-        </Card>
+        <SearchCard query={query.q} label={t("customers.search.label")} placeholder={t("customers.search.placeholder")} submit={t("customers.search.submit")} onSearch={(q) => go({ q })} />
         <Card padding="0">
           <IndexTable
             itemCount={customers.length}

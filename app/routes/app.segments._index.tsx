@@ -1,8 +1,8 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useFetcher, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
+import { useFetcher, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
-import { BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Link, Modal, Page, Text, TextField, useIndexResourceState, type IndexTableProps } from "@shopify/polaris";
+import { BlockStack, Card, EmptyState, IndexTable, Link, Modal, Page, Text, useIndexResourceState, type IndexTableProps } from "@shopify/polaris";
 import { z } from "zod";
 import { db, dbKind } from "~/db.server";
 import { resolveLocale, type Locale } from "~/i18n";
@@ -10,6 +10,7 @@ import { authenticate } from "~/shopify.server";
 import { deleteSegments, listSegments, SEGMENT_SORTS, type SegmentSort } from "~/services/segments.server";
 import { getShop } from "~/store/shops.server";
 import { useI18n } from "~/components/I18nProvider";
+import { SearchCard } from "~/components/SearchCard";
 import { formatCount, formatDateTime } from "~/components/format";
 
 /** The list's query string; anything malformed falls back to the default rather than failing the page. */
@@ -63,7 +64,6 @@ export default function Segments() {
   const { t, locale } = useI18n();
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
-  const [search, setSearch] = useState(query.q);
   const [confirming, setConfirming] = useState(false);
   const deletion = useFetcher<typeof action>();
   const shopify = useAppBridge();
@@ -123,36 +123,7 @@ export default function Segments() {
     <Page {...actions}>
       <TitleBar title={t("segments.title")} />
       <BlockStack gap="400">
-        <Card>
-          <Form
-            method="get"
-            onSubmit={(event) => {
-              event.preventDefault();
-              go({ q: search });
-            }}
-          >
-            <InlineStack gap="200" blockAlign="end" wrap={false}>
-              <div style={{ flexGrow: 1 }}>
-                <TextField
-                  label={t("segments.search.label")}
-                  labelHidden
-                  name="q"
-                  type="search"
-                  value={search}
-                  onChange={setSearch}
-                  placeholder={t("segments.search.placeholder")}
-                  autoComplete="off"
-                  clearButton
-                  onClearButtonClick={() => {
-                    setSearch("");
-                    go({ q: "" });
-                  }}
-                />
-              </div>
-              <Button submit>{t("segments.search.submit")}</Button>
-            </InlineStack>
-          </Form>
-        </Card>
+        <SearchCard query={query.q} label={t("segments.search.label")} placeholder={t("segments.search.placeholder")} submit={t("segments.search.submit")} onSearch={(q) => go({ q })} />
         <Card padding="0">
           <IndexTable
             itemCount={segments.length}
