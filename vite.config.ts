@@ -59,6 +59,8 @@ export default defineConfig({
       "@remix-run/react",
       "@shopify/app-bridge-react",
       "@shopify/polaris",
+      // imported after mount (the home page's charts), so a page load would otherwise discover it late
+      "@shopify/polaris-viz",
       "@shopify/shopify-app-remix/react",
       // the layout imports boundary from it for the error boundary, so it reaches the browser too
       "@shopify/shopify-app-remix/server",

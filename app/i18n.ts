@@ -10,7 +10,9 @@ const catalogues: Record<Locale, Record<MessageKey, string>> = { en, nl };
 /** The admin's language: Shopify passes ?locale= on the iframe URL ("nl", "nl-NL", "en-US"…). */
 export function resolveLocale(request: Request): Locale {
   const fromUrl = new URL(request.url).searchParams.get("locale");
-  const candidates = [fromUrl, ...(request.headers.get("accept-language") ?? "").split(",")];
+  // the admin's language, sent by the app's own data requests (app/components/admin-locale.ts)
+  const fromAdmin = request.headers.get("x-admin-locale");
+  const candidates = [fromUrl, fromAdmin, ...(request.headers.get("accept-language") ?? "").split(",")];
   for (const candidate of candidates) {
     const language = candidate?.trim().slice(0, 2).toLowerCase();
     if (language === "nl" || language === "en") return language;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderToStaticMarkup } from "react-dom/server";
 import { AppProvider } from "@shopify/polaris";
 import polarisEn from "@shopify/polaris/locales/en.json";
-import { DistributionChart, shares } from "./DistributionChart";
+import { chartHeight, DistributionChart, distributionSeries, shares } from "./DistributionChart";
 
 const bars = [
   { key: "HIGH", label: "High", count: 300 },
@@ -18,7 +18,7 @@ function render(locale: "en" | "nl", chartBars = bars) {
   );
 }
 
-/** The table as a screen reader reads it: each body row's header and cells, without the hidden bar. */
+/** The table as a screen reader reads it: each body row's header and cells. */
 function rows(html: string): string[][] {
   const body = /<tbody>(.*)<\/tbody>/s.exec(html)?.[1] ?? "";
   return [...body.matchAll(/<tr[^>]*>(.*?)<\/tr>/gs)].map(([, row]) =>
@@ -39,9 +39,35 @@ describe("distribution chart", () => {
       ["Low", "100", "5%"],
     ]);
     expect(html).toContain('scope="row"');
-    // the largest group spans the whole width
-    expect(html).toContain("width:100%;height:100%");
-    expect(html).toContain("width:18.75%;height:100%");
+    expect([...html.matchAll(/<tr data-group="(\w+)"/g)].map(([, group]) => group)).toEqual(["HIGH", "MEDIUM", "LOW"]);
+    // the bars are drawn in the browser, after mount: the server reserves their place, hidden from screen readers
+    expect(html).toContain('<div id="tier-chart-bars" aria-hidden="true" style="height:128px"></div>');
+  });
+
+  it("gives Polaris Viz one series of the groups in order, and room for every group's label and bar", () => {
+    expect(distributionSeries("Customers per tier", bars)).toEqual([
+      {
+        name: "Customers per tier",
+        data: [
+          { key: "High", value: 300 },
+          { key: "Medium", value: 1_600 },
+          { key: "Low", value: 100 },
+        ],
+      },
+    ]);
+    expect(distributionSeries("None", [])).toEqual([{ name: "None", data: [] }]);
+    // 48px a group (label, bar and gap), no gap below the last: bars as thick for three tiers as for eleven RFM groups
+    expect(chartHeight(3)).toBe(128);
+    expect(chartHeight(11)).toBe(512);
+    expect(chartHeight(0)).toBe(32);
+    const rfm = Array.from({ length: 11 }, (_, n) => ({ key: `G${n}`, label: `Group ${n}`, count: n }));
+    const html = renderToStaticMarkup(
+      <AppProvider i18n={polarisEn}>
+        <DistributionChart id="rfm-chart" title="RFM" bars={rfm} locale="en" headings={{ group: "Group", count: "Customers", share: "Share" }} />
+      </AppProvider>,
+    );
+    expect(html).toContain('<div id="rfm-chart-bars" aria-hidden="true" style="height:512px"></div>');
+    expect(rows(html)).toHaveLength(11);
   });
 
   it("writes numbers in the admin's language and survives a shop with no customers", () => {

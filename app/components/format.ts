@@ -11,3 +11,8 @@ export function formatDateTime(value: Date | string | null, locale: Locale, time
 export function formatCount(value: number, locale: Locale): string {
   return new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-US").format(value);
 }
+
+/** A change in a count with its sign: +20, -3, 0. */
+export function formatChange(change: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-US", { signDisplay: "exceptZero" }).format(change);
+}

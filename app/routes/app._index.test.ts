@@ -24,6 +24,12 @@ function renderHome(data: unknown, locale: "en" | "nl" = "en"): string {
   return renderToStaticMarkup(createElement(AppProvider, { i18n: polarisEn, children: createElement(I18nProvider, { locale, children: createElement(Home) }) }));
 }
 
+/** The largest segments card's rows: name, members, change. */
+function segmentRows(html: string): string[][] {
+  const table = /<div id="largest-segments">.*?<tbody>(.*?)<\/tbody>/s.exec(html)?.[1] ?? "";
+  return [...table.matchAll(/<tr[^>]*>(.*?)<\/tr>/gs)].map(([, row]) => [...row!.matchAll(/<(th|td)[^>]*>(.*?)<\/\1>/gs)].map(([, , content]) => content!.replace(/<[^>]+>/g, "").trim()));
+}
+
 /** A chart's rows as a screen reader reads them: group, count, share. */
 function chartRows(html: string, id: string): string[][] {
   const table = new RegExp(`<table id="${id}".*?<tbody>(.*?)</tbody>`, "s").exec(html)?.[1] ?? "";
@@ -71,9 +77,75 @@ describe("home loader", () => {
       unscored: 3,
     });
     // before the first run: a note, no charts
+    expect(data?.largestSegments).toEqual({ segments: [], total: 0 });
     const html = renderHome(data);
     expect(html).toContain("Predictions appear after the first sync");
     expect(html).not.toContain("<table");
+    // no segments yet: the way to the first one
+    expect(html).toContain('id="largest-segments"');
+    expect(html).toContain("No segments yet");
+    expect(html).toContain('href="/app/segments/new"');
+    expect(html).toContain('href="/app/templates"');
+  });
+
+  it("lists the shop's five largest segments, with members and the change over 30 days, and no other shop's", async () => {
+    const shop = await installTestShop(ctx, "largest-home.myshopify.com");
+    const other = await installTestShop(ctx, "largest-other.myshopify.com");
+    const db = ctx.store.db;
+    const ids: Record<string, string> = {};
+    for (const [key, name, memberCount] of [
+      ["tiny", "Tiny", 1],
+      ["lapsed", "Lapsed 90 days", 1_500],
+      ["vips", "VIP customers", 120],
+      ["fresh", "First-time buyers", 8],
+      ["b-tie", "B tie", 40],
+      ["a-tie", "A tie", 40],
+      ["empty", "Nobody yet", 0],
+    ] as const) {
+      ids[key] = (await db.segment.create({ data: { shopId: shop.id, name, handle: key, query: "amount_spent > 1", memberCount } })).id;
+    }
+    // larger than any of the shop's own: it must not appear, nor count
+    const foreign = await db.segment.create({ data: { shopId: other.id, name: "Theirs", handle: "theirs", query: "amount_spent > 1", memberCount: 99_999 } });
+    const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    await db.segmentSizeHistory.createMany({
+      data: [
+        { shopId: shop.id, segmentId: ids.vips!, day: day(40), memberCount: 100 },
+        { shopId: shop.id, segmentId: ids.lapsed!, day: day(45), memberCount: 1_600 },
+        { shopId: shop.id, segmentId: ids["a-tie"]!, day: day(31), memberCount: 40 },
+        { shopId: other.id, segmentId: foreign.id, day: day(40), memberCount: 5 },
+      ],
+    });
+
+    const { data } = await callLoader(await adminRequest(ctx, "/app", "largest-home.myshopify.com"));
+    expect(data?.largestSegments).toEqual({
+      segments: [
+        { id: ids.lapsed, name: "Lapsed 90 days", memberCount: 1_500, change: -100 },
+        { id: ids.vips, name: "VIP customers", memberCount: 120, change: 20 },
+        { id: ids["a-tie"], name: "A tie", memberCount: 40, change: 0 },
+        { id: ids["b-tie"], name: "B tie", memberCount: 40, change: null },
+        { id: ids.fresh, name: "First-time buyers", memberCount: 8, change: null },
+      ],
+      total: 7,
+    });
+    expect(data?.overview?.segments).toBe(7);
+
+    const html = renderHome(data);
+    expect(segmentRows(html)).toEqual([
+      ["Lapsed 90 days", "1,500", "-100"],
+      ["VIP customers", "120", "+20"],
+      ["A tie", "40", "0"],
+      ["B tie", "40", "No history yet"],
+      ["First-time buyers", "8", "No history yet"],
+    ]);
+    expect(html).toContain(`href="/app/segments/${ids.lapsed}"`);
+    expect(html).toContain(">View all 7 segments<");
+    expect(html).not.toContain("Theirs");
+    expect(html).not.toContain("No segments yet");
+    expect(segmentRows(renderHome(data, "nl"))[0]).toEqual(["Lapsed 90 days", "1.500", "-100"]);
+
+    // and the other shop sees only its own
+    const theirs = await callLoader(await adminRequest(ctx, "/app", "largest-other.myshopify.com"));
+    expect(theirs.data?.largestSegments).toEqual({ segments: [{ id: foreign.id, name: "Theirs", memberCount: 99_999, change: 99_994 }], total: 1 });
   });
 
   it("counts the shop's customers per spend tier and RFM group, and tells how the latest refit went", async () => {
@@ -136,6 +208,11 @@ describe("home loader", () => {
     expect(rfm[0]).toEqual(["Champions", "1", "13%"]);
     expect(rfm[10]).toEqual(["Prospects", "2", "25%"]);
     expect(chartRows(renderHome(data, "nl"), "rfm-chart")[6]).toEqual(["Risico", "1", "13%"]);
+    // the rows keep their groups for the browser tests; the bars are drawn after mount, in the room the server keeps for them
+    expect([...html.matchAll(/<tr data-group="(\w+)"/g)].map(([, group]) => group).slice(0, 3)).toEqual(["HIGH", "MEDIUM", "LOW"]);
+    expect(html).toContain('<div id="tier-chart-bars" aria-hidden="true" style="height:128px"></div>');
+    expect(html).toContain('<div id="rfm-chart-bars" aria-hidden="true" style="height:512px"></div>');
+    expect(html).not.toContain("<svg");
 
     // a refit under way keeps the last scores on show; a fallback says why in plain words
     const running = await ctx.store.db.predictionRun.create({ data: { shopId: shop.id, reason: "manual", status: "RUNNING", asOf: now, startedAt: new Date("2026-11-21T09:00:00Z") } });

@@ -3,19 +3,38 @@ import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, Card, InlineGrid, Layout, Page, ProgressBar, Text } from "@shopify/polaris";
-import { db } from "~/db.server";
-import type { Locale, Translate } from "~/i18n";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { db, dbKind } from "~/db.server";
+import { resolveLocale, type Locale, type Translate } from "~/i18n";
 import { authenticate } from "~/shopify.server";
+import { listSegments } from "~/services/segments.server";
 import type { PredictionRunView } from "~/store/prediction-runs.server";
 import { getShopOverview, type PredictionOverview } from "~/store/shops.server";
 import { useI18n } from "~/components/I18nProvider";
 import { DistributionChart } from "~/components/DistributionChart";
+import { LargestSegments } from "~/components/LargestSegments";
 import { formatCount, formatDateTime } from "~/components/format";
 import { fallbackReason, RFM_GROUP_ORDER, rfmGroupLabel, SPEND_TIER_ORDER, tierLabel } from "~/components/prediction-text";
 
+/** How many segments the "Largest segments" card lists. */
+const LARGEST_SEGMENTS = 5;
+
+// the charts' stylesheet (Polaris Viz draws them in the browser)
+export const links = () => [{ rel: "stylesheet", href: vizStyles }];
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return { overview: await getShopOverview({ db, shop: session.shop }) };
+  const [overview, largest] = await Promise.all([
+    getShopOverview({ db, shop: session.shop }),
+    listSegments({ db, kind: dbKind, shop: session.shop, sort: "members", direction: "desc", limit: LARGEST_SEGMENTS, now: new Date(), locale: resolveLocale(request) }),
+  ]);
+  return {
+    overview,
+    largestSegments: {
+      segments: largest.segments.map(({ id, name, memberCount, change }) => ({ id, name, memberCount, change })),
+      total: largest.total,
+    },
+  };
 };
 
 /** While a sync is queued or running, the page reads the shop's state again every few seconds. */
@@ -29,7 +48,7 @@ function useRefreshWhile(active: boolean, everyMs = 3_000) {
 }
 
 export default function Home() {
-  const { overview } = useLoaderData<typeof loader>();
+  const { overview, largestSegments } = useLoaderData<typeof loader>();
   const { t, locale } = useI18n();
   useRefreshWhile(overview?.sync.state === "RUNNING" || overview?.sync.state === "QUEUED" || overview?.predictions.latestRun?.status === "RUNNING");
   if (!overview) {
@@ -114,6 +133,9 @@ export default function Home() {
         </Layout.Section>
         <Layout.Section>
           <Predictions predictions={overview.predictions} timeZone={overview.ianaTimezone} />
+        </Layout.Section>
+        <Layout.Section>
+          <LargestSegments segments={largestSegments.segments} total={largestSegments.total} />
         </Layout.Section>
       </Layout>
     </Page>

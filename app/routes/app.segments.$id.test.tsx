@@ -147,29 +147,30 @@ describe("segment editor page", () => {
     const bad = "amount_spend > 100 AND rfm_group = 'LOYAL'";
     const refused = await post(ids.loyal!, { intent: "save", name: "Loyal big spenders", description: "", query: bad, locale: "nl" });
     expect(refused.status).toBe(400);
+    // the problems in the language the form names
     expect(refused.body).toMatchObject({
       ok: false,
-      problems: [{ message: "unknown filter amount_spend", line: 1, column: 1, start: 0, end: 12, suggestion: "did you mean amount_spent?" }],
+      problems: [{ message: "onbekend filter amount_spend", line: 1, column: 1, start: 0, end: 12, suggestion: "misschien amount_spent?" }],
       submitted: { name: "Loyal big spenders", description: "", query: bad },
     });
     expect(await ctx.store.db.segment.findUnique({ where: { id: ids.loyal! } })).toMatchObject({ query: QUERY, description: "For the spring campaign" });
 
     const { data } = await load(ids.loyal!);
-    const html = render(data, refused.body);
+    const html = render(data, refused.body, "nl");
     // the query tab: the line, a caret under the unknown filter, the message and the suggestion to apply
     const query = panel(html, "segment-query-panel");
     expect(query).toContain(`>${escaped(bad)}</textarea>`);
     expect(query).toContain('data-line="1" data-column="1"');
-    expect(query).toContain("Line 1, column 1:");
-    expect(query).toContain("unknown filter amount_spend");
+    expect(query).toContain("Regel 1, kolom 1:");
+    expect(query).toContain("onbekend filter amount_spend");
     expect(query).toContain(`${escaped(bad)}\n<span style="color:var(--p-color-text-critical)">^^^^^^^^^^^^</span>`);
-    expect(query).toContain("Replace with amount_spent");
+    expect(query).toContain("Vervangen door amount_spent");
     // the rows tab: on the row of the unknown filter, not on the other one
     const rows = panel(html, "segment-rows-panel");
-    expect(row(rows, 0, 0)).toContain("unknown filter amount_spend");
-    expect(row(rows, 0, 0)).toContain("Replace with amount_spent");
-    expect(row(rows, 0, 1)).not.toContain("unknown filter");
-    expect(html).toContain("The segment was not saved");
+    expect(row(rows, 0, 0)).toContain("onbekend filter amount_spend");
+    expect(row(rows, 0, 0)).toContain("Vervangen door amount_spent");
+    expect(row(rows, 0, 1)).not.toContain("onbekend filter");
+    expect(html).toContain("Het segment is niet opgeslagen");
   });
 
   it("keeps a query rows cannot show as text with the reason, and shows a syntax error at its place without asking the server", async () => {

@@ -5,13 +5,13 @@ import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { BlockStack, Card, EmptyState, IndexTable, Link, Modal, Page, Text, useIndexResourceState, type IndexTableProps } from "@shopify/polaris";
 import { z } from "zod";
 import { db, dbKind } from "~/db.server";
-import { resolveLocale, type Locale } from "~/i18n";
+import { resolveLocale } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { deleteSegments, listSegments, SEGMENT_SORTS, type SegmentSort } from "~/services/segments.server";
 import { getShop } from "~/store/shops.server";
 import { useI18n } from "~/components/I18nProvider";
 import { SearchCard } from "~/components/SearchCard";
-import { formatCount, formatDateTime } from "~/components/format";
+import { formatChange, formatCount, formatDateTime } from "~/components/format";
 
 /** The list's query string; anything malformed falls back to the default rather than failing the page. */
 const listParams = z.object({
@@ -54,10 +54,6 @@ const COLUMNS = [
   { key: "change", sort: "change" },
   { key: "updated", sort: "updated" },
 ] as const satisfies readonly { key: string; sort: SegmentSort }[];
-
-function formatChange(change: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-US", { signDisplay: "exceptZero" }).format(change);
-}
 
 export default function Segments() {
   const { query, segments, total, timeZone } = useLoaderData<typeof loader>();

@@ -73,9 +73,16 @@ describe("POST /app/segments/count", () => {
   it("answers a query with problems as a normal answer: 200, ok false, each problem at its place", async () => {
     expect(await countFor({ query: "amount_spend > 10" })).toEqual({
       status: 200,
-      body: { ok: false, problems: [{ message: "unknown filter amount_spend", line: 1, column: 1, start: 0, end: 12, suggestion: "did you mean amount_spent?" }] },
+      body: { ok: false, problems: [{ message: "unknown filter amount_spend", line: 1, column: 1, start: 0, end: 12, suggestion: "did you mean amount_spent?", replacement: "amount_spent" }] },
     });
     expect(await countFor({ query: "" })).toMatchObject({ status: 200, body: { ok: false, problems: [{ message: "the query is empty", line: 1, column: 1 }] } });
+  });
+
+  it("answers the problems in the language the form names, else the request's", async () => {
+    const dutch = { ok: false, problems: [{ message: "onbekend filter amount_spend", line: 1, column: 1, start: 0, end: 12, suggestion: "misschien amount_spent?", replacement: "amount_spent" }] };
+    expect(await countFor({ query: "amount_spend > 10", locale: "nl" })).toEqual({ status: 200, body: dutch });
+    // a language the admin does not have: the request's (no ?locale=, no Accept-Language: English)
+    expect(await countFor({ query: "amount_spend > 10", locale: "fr" })).toMatchObject({ status: 200, body: { problems: [{ message: "unknown filter amount_spend" }] } });
   });
 
   it("answers 400 without a query or with one over 10,000 characters, and has no GET", async () => {

@@ -4,6 +4,7 @@ import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { NavMenu } from "@shopify/app-bridge-react";
+import { useEffect } from "react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisEn from "@shopify/polaris/locales/en.json";
 import polarisNl from "@shopify/polaris/locales/nl.json";
@@ -11,6 +12,7 @@ import { authenticate } from "~/shopify.server";
 import { env } from "~/env.server";
 import { resolveLocale } from "~/i18n";
 import { I18nProvider, useI18n } from "~/components/I18nProvider";
+import { sendAdminLocale } from "~/components/admin-locale";
 import { DEMO_APP_BRIDGE_PATH } from "~/services/demo.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -36,6 +38,8 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, nextUrl
 
 export default function AppLayout() {
   const { apiKey, locale, appBridgeUrl } = useLoaderData<typeof loader>();
+  // the pages' own data requests answer in the admin's language too
+  useEffect(() => sendAdminLocale(locale), [locale]);
   return (
     <AppProvider
       isEmbeddedApp

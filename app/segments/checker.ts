@@ -11,6 +11,7 @@ import {
   type FunctionParameter,
   type MetafieldDefinitionInfo,
 } from "./filters";
+import { message, type Message } from "./messages";
 
 export interface CheckContext {
   /** the shop's customer metafield definitions: they make `metafields.<namespace>.<key>` filters */
@@ -71,14 +72,14 @@ class Checker {
     const legacy = definition.type === "function" && clause.filter.args !== null;
     if (legacy) return this.legacyFunction(clause, definition);
     if (clause.filter.args !== null && definition.name !== "anniversary") {
-      this.fail("SYNTAX", clause.filter.span, `${definition.name} takes no arguments in parentheses`);
+      this.fail("SYNTAX", clause.filter.span, message("checker.noArguments", { filter: definition.name }));
       return;
     }
     if (definition.name === "anniversary") this.anniversaryArgument(clause.filter);
     const operator = operatorOf(clause);
     if (!operatorsOf(definition).includes(operator)) {
       const allowed = operatorsOf(definition).join(", ");
-      this.fail("BAD_OPERATOR", clause.span, `${definition.name} cannot be used with ${operator}`, `${definition.name} takes ${allowed}`);
+      this.fail("BAD_OPERATOR", clause.span, message("checker.badOperator", { name: definition.name, operator }), message("checker.takesOperators", { name: definition.name, operators: allowed }));
       return;
     }
     switch (clause.kind) {
@@ -101,7 +102,7 @@ class Checker {
   /** `products_purchased(id: 123) = true`: the pre-2026-10 form, still accepted. */
   private legacyFunction(clause: Clause, definition: FilterDefinition): void {
     if (clause.kind !== "Comparison" || (clause.operator !== "=" && clause.operator !== "!=") || clause.value.kind !== "Boolean") {
-      this.fail("BAD_OPERATOR", clause.span, `${definition.name}(…) is compared with = true or = false`, `or write ${definition.name} MATCHES (…)`);
+      this.fail("BAD_OPERATOR", clause.span, message("checker.legacyComparison", { filter: definition.name }), message("checker.orMatches", { filter: definition.name }));
       return;
     }
     const seen = new Set<string>();
@@ -110,21 +111,21 @@ class Checker {
       if (!parameter) continue;
       if (argument.value.kind === "ValueList") {
         if (parameter.list) this.valueList(argument.value, parameter);
-        else this.fail("BAD_VALUE", argument.value.span, `${argument.name} takes one value, not a list`, listParameters(definition) ? `only ${listParameters(definition)} takes a list` : undefined);
-      } else this.value(argument.value, parameter.type, definition, parameter.integer);
+        else this.fail("BAD_VALUE", argument.value.span, message("checker.notAList", { name: argument.name }), listParameters(definition) ? message("checker.onlyListParameters", { names: listParameters(definition) }) : undefined);
+      } else this.value(argument.value, parameter.type, definition, parameter.integer, argument.name);
     }
   }
 
   private anniversaryArgument(filter: FilterRef): void {
     const [argument, ...extra] = filter.args ?? [];
     if (!argument || argument.name !== "date" || argument.value.kind !== "String" || extra.length > 0) {
-      this.fail("SYNTAX", filter.span, "anniversary needs one argument naming a date metafield", "write anniversary(date: 'metafields.facts.birth_date')");
+      this.fail("SYNTAX", filter.span, message("checker.anniversaryArgument"), message("checker.writeAnniversary"));
       return;
     }
     const target = this.metafields.get(argument.value.value);
     if (!target || target.type !== "date") {
       const suggestion = closest(argument.value.value, [...this.metafields.values()].filter((m) => m.type === "date").map((m) => m.name));
-      this.fail("UNKNOWN_FILTER", argument.value.span, `${argument.value.value} is not a date metafield of this shop`, suggestion ? `did you mean '${suggestion}'?` : undefined);
+      this.fail("UNKNOWN_FILTER", argument.value.span, message("checker.notDateMetafield", { name: argument.value.value }), suggestion ? message("hint.didYouMean", { replacement: `'${suggestion}'` }) : undefined);
     }
   }
 
@@ -136,20 +137,25 @@ class Checker {
       if (parameter.kind === "ParamIn") {
         if (!info.list) {
           const lists = listParameters(definition);
-          this.fail("BAD_OPERATOR", parameter.span, `${parameter.name} cannot be used with ${parameter.negated ? "NOT IN" : "IN"}`, lists ? `only ${lists} takes a list` : `${definition.name} has no condition that takes a list`);
+          this.fail(
+            "BAD_OPERATOR",
+            parameter.span,
+            message("checker.badOperator", { name: parameter.name, operator: parameter.negated ? "NOT IN" : "IN" }),
+            lists ? message("checker.onlyListParameters", { names: lists }) : message("checker.noListParameter", { filter: definition.name }),
+          );
         }
         else this.valueList(parameter.values, info);
       } else if (parameter.kind === "ParamBetween") {
         if (info.list || info.type === "string") {
-          this.fail("BAD_OPERATOR", parameter.span, `${parameter.name} cannot be used with BETWEEN`, `${parameter.name} takes = or !=${info.list ? " or IN (…)" : ""}`);
+          this.fail("BAD_OPERATOR", parameter.span, message("checker.badOperator", { name: parameter.name, operator: "BETWEEN" }), message(info.list ? "checker.takesEqualityOrIn" : "checker.takesEquality", { name: parameter.name }));
           continue;
         }
-        this.value(parameter.low, info.type, definition, info.integer);
-        this.value(parameter.high, info.type, definition, info.integer);
+        this.value(parameter.low, info.type, definition, info.integer, parameter.name);
+        this.value(parameter.high, info.type, definition, info.integer, parameter.name);
       } else {
         if ((info.type === "string" || info.list) && parameter.operator !== "=" && parameter.operator !== "!=") {
-          this.fail("BAD_OPERATOR", parameter.span, `${parameter.name} cannot be used with ${parameter.operator}`, `${parameter.name} takes = or !=`);
-        } else this.value(parameter.value, info.type, definition, info.integer);
+          this.fail("BAD_OPERATOR", parameter.span, message("checker.badOperator", { name: parameter.name, operator: parameter.operator }), message("checker.takesEquality", { name: parameter.name }));
+        } else this.value(parameter.value, info.type, definition, info.integer, parameter.name);
       }
     }
   }
@@ -159,11 +165,16 @@ class Checker {
     if (!info) {
       const names = (definition.parameters ?? []).map((p) => p.name);
       const suggestion = closest(name, names);
-      this.fail("UNKNOWN_FILTER", span, `${definition.name} has no condition ${name}`, suggestion ? `did you mean ${suggestion}?` : `use ${names.join(", ")}`);
+      this.fail(
+        "UNKNOWN_FILTER",
+        span,
+        message("checker.noSuchCondition", { filter: definition.name, name }),
+        suggestion ? message("hint.didYouMean", { replacement: suggestion }) : message("checker.useConditions", { names: names.join(", ") }),
+      );
       return undefined;
     }
     if (seen.has(name)) {
-      this.fail("SYNTAX", span, `${name} appears twice in ${definition.name}`, "each condition can appear only once");
+      this.fail("SYNTAX", span, message("checker.conditionTwice", { name, filter: definition.name }), message("checker.conditionOnce"));
       return undefined;
     }
     seen.add(name);
@@ -171,41 +182,50 @@ class Checker {
   }
 
   private valueList(list: ValueList, parameter: FunctionParameter): void {
-    for (const value of list.values) this.value(value, parameter.type, undefined, parameter.integer);
+    for (const value of list.values) this.value(value, parameter.type, undefined, parameter.integer, parameter.name);
   }
 
-  private value(value: Value, type: FilterType, definition: FilterDefinition | undefined, integer = false): void {
-    const name = definition?.name ?? "this condition";
+  /** Checks a value against its type; `subject` names what it is compared with (the filter, or the argument or condition of it). */
+  private value(value: Value, type: FilterType, definition: FilterDefinition | undefined, integer = false, subject?: string): void {
+    const name: string | Message = subject ?? definition?.name ?? message("subject.thisCondition");
     switch (type) {
       case "number":
       case "money":
-        if (value.kind !== "Number") this.fail("BAD_VALUE", value.span, `${name} compares with a number, not ${describeValue(value)}`, "write a number such as 100 or 12.50, without thousands separators");
-        else if (integer && !Number.isSafeInteger(value.value)) this.fail("BAD_VALUE", value.span, `${name} counts in whole numbers, not ${value.raw}`, `write ${Number.isFinite(value.value) ? Math.round(value.value) : "a whole number"}`);
+        if (value.kind !== "Number") this.fail("BAD_VALUE", value.span, message("checker.expectsNumber", { name, value: describeValue(value) }), message("checker.writeNumber"));
+        else if (integer && !Number.isSafeInteger(value.value)) {
+          const whole = Number.isFinite(value.value) ? message("hint.writeNumber", { replacement: String(Math.round(value.value)) }) : message("checker.writeWholeNumber");
+          this.fail("BAD_VALUE", value.span, message("checker.wholeNumbers", { name, value: value.raw }), whole);
+        }
         return;
       case "date":
         if (value.kind === "Date") {
-          if (value.value < "0100") this.fail("BAD_VALUE", value.span, `${value.value} is too far in the past`, "dates start at 0100-01-01");
-          else if (!validDate(value.value)) this.fail("BAD_VALUE", value.span, `${value.value} is not a date on the calendar`);
+          if (value.value < "0100") this.fail("BAD_VALUE", value.span, message("checker.dateTooEarly", { date: value.value }), message("checker.datesStart"));
+          else if (!validDate(value.value)) this.fail("BAD_VALUE", value.span, message("checker.notOnCalendar", { date: value.value }));
         } else if (value.kind !== "RelativeDate" && value.kind !== "NamedDate") {
-          this.fail("BAD_VALUE", value.span, `${name} compares with a date, not ${describeValue(value)}`, "write 2025-01-31, -30d, today or yesterday");
+          this.fail("BAD_VALUE", value.span, message("checker.expectsDate", { name, value: describeValue(value) }), message("checker.writeDate"));
         }
         return;
       case "string":
       case "list":
-        if (value.kind !== "String") this.fail("BAD_VALUE", value.span, `${name} compares with text in single quotes, not ${describeValue(value)}`);
+        if (value.kind !== "String") this.fail("BAD_VALUE", value.span, message("checker.expectsText", { name, value: describeValue(value) }));
         return;
       case "enum": {
         const allowed = definition?.values ?? [];
         if (value.kind !== "String") {
-          this.fail("BAD_VALUE", value.span, `${name} is one of ${allowed.join(", ")}, in single quotes`);
+          this.fail("BAD_VALUE", value.span, message("checker.expectsEnum", { name, values: allowed.join(", ") }));
         } else if (!allowed.includes(value.value)) {
           const suggestion = closest(value.value, allowed);
-          this.fail("BAD_VALUE", value.span, `'${value.value}' is not a value of ${name}; it is one of ${allowed.join(", ")}`, suggestion ? `did you mean '${suggestion}'?` : undefined);
+          this.fail(
+            "BAD_VALUE",
+            value.span,
+            message("checker.notAnEnumValue", { value: value.value, name, values: allowed.join(", ") }),
+            suggestion ? message("hint.didYouMean", { replacement: `'${suggestion}'` }) : undefined,
+          );
         }
         return;
       }
       case "boolean":
-        if (value.kind !== "Boolean") this.fail("BAD_VALUE", value.span, `${name} is true or false, not ${describeValue(value)}`);
+        if (value.kind !== "Boolean") this.fail("BAD_VALUE", value.span, message("checker.expectsBoolean", { name, value: describeValue(value) }));
         return;
       case "function":
         return;
@@ -218,16 +238,21 @@ class Checker {
     const span = { start: filter.span.start, end: filter.span.start + filter.name.length };
     if (filter.name.startsWith("metafields.")) {
       const suggestion = closest(filter.name, this.metafields.keys());
-      this.fail("UNKNOWN_FILTER", span, `this shop has no customer metafield definition ${filter.name}`, suggestion ? `did you mean ${suggestion}?` : "create the definition in Shopify admin first");
+      this.fail(
+        "UNKNOWN_FILTER",
+        span,
+        message("checker.unknownMetafield", { name: filter.name }),
+        suggestion ? message("hint.didYouMean", { replacement: suggestion }) : message("checker.createDefinition"),
+      );
       return undefined;
     }
     const suggestion = closest(filter.name, [...FILTERS.keys(), ...this.metafields.keys()]);
-    this.fail("UNKNOWN_FILTER", span, `unknown filter ${filter.name}`, suggestion ? `did you mean ${suggestion}?` : undefined);
+    this.fail("UNKNOWN_FILTER", span, message("checker.unknownFilter", { name: filter.name }), suggestion ? message("hint.didYouMean", { replacement: suggestion }) : undefined);
     return undefined;
   }
 
-  private fail(code: SegmentQueryError["code"], span: Span, message: string, suggestion?: string): void {
-    this.errors.push(new SegmentQueryError(code, message, this.source, span, suggestion));
+  private fail(code: SegmentQueryError["code"], span: Span, problem: Message, suggestion?: Message): void {
+    this.errors.push(new SegmentQueryError(code, problem, this.source, span, suggestion));
   }
 }
 

@@ -2,6 +2,7 @@ import type { Clause, Query } from "./ast";
 import { check, type CheckContext } from "./checker";
 import { SegmentQueryError } from "./errors";
 import type { FilterDefinition } from "./filters";
+import { message } from "./messages";
 import { parse } from "./parser";
 import { print } from "./print";
 
@@ -37,6 +38,6 @@ export function analyse(source: string, context: CheckContext = {}): Analysis {
 /** The filter a checked clause resolved to. */
 export function filterOf(checked: CheckedQuery, clause: Clause): FilterDefinition {
   const definition = checked.filters.get(clause);
-  if (!definition) throw new SegmentQueryError("SYNTAX", "this clause was not checked", checked.source, clause.span);
+  if (!definition) throw new SegmentQueryError("SYNTAX", message("engine.unchecked"), checked.source, clause.span);
   return definition;
 }

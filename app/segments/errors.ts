@@ -1,3 +1,5 @@
+import { render, replacementOf, verbatim, type Locale, type Message } from "./messages";
+
 /** A place in the query text: offsets into the source, end exclusive. */
 export interface Span {
   readonly start: number;
@@ -14,21 +16,29 @@ export type SegmentErrorCode =
 
 /**
  * The only error the engine throws. It carries a message written for a merchant, the span it is
- * about, its line:column (1-based) and, where one exists, a suggestion.
+ * about, its line:column (1-based) and, where one exists, a suggestion. `message` and `suggestion`
+ * are in English; `localizable` holds both as catalogue messages (messages.ts) for other languages.
  */
 export class SegmentQueryError extends Error {
   override name = "SegmentQueryError";
   readonly line: number;
   readonly column: number;
+  readonly suggestion?: string;
+  /** the message and the suggestion as keys and parameters, to be put into the merchant's language */
+  readonly localizable: { readonly message: Message; readonly suggestion?: Message };
 
   constructor(
     readonly code: SegmentErrorCode,
-    message: string,
+    message: Message | string,
     readonly source: string,
     readonly span: Span,
-    readonly suggestion?: string,
+    suggestion?: Message | string,
   ) {
-    super(message);
+    const text = typeof message === "string" ? verbatim(message) : message;
+    super(render(text, "en"));
+    const hint = typeof suggestion === "string" ? verbatim(suggestion) : suggestion;
+    this.localizable = hint ? { message: text, suggestion: hint } : { message: text };
+    if (hint) this.suggestion = render(hint, "en");
     const position = lineColumn(source, span.start);
     this.line = position.line;
     this.column = position.column;
@@ -62,6 +72,22 @@ export function lineColumn(source: string, offset: number): { line: number; colu
 }
 
 /** The one factory for syntax errors. */
-export function syntaxError(source: string, span: Span, message: string, suggestion?: string): SegmentQueryError {
+export function syntaxError(source: string, span: Span, message: Message, suggestion?: Message): SegmentQueryError {
   return new SegmentQueryError("SYNTAX", message, source, span, suggestion);
+}
+
+/** The error's message in the merchant's language. */
+export function localizedMessage(error: SegmentQueryError, locale: Locale): string {
+  return render(error.localizable.message, locale);
+}
+
+/** The error's suggestion in the merchant's language, if it has one. */
+export function localizedSuggestion(error: SegmentQueryError, locale: Locale): string | undefined {
+  const suggestion = error.localizable.suggestion;
+  return suggestion ? render(suggestion, locale) : undefined;
+}
+
+/** The text the error's suggestion would put in place of its span ("did you mean amount_spent?" → amount_spent), or null. */
+export function suggestedReplacement(error: SegmentQueryError): string | null {
+  return replacementOf(error.localizable.suggestion);
 }

@@ -1,4 +1,5 @@
 import { syntaxError, SegmentQueryError } from "./errors";
+import { message } from "./messages";
 import type { Token, TokenKind } from "./token";
 
 export const MAX_QUERY_LENGTH = 10_000;
@@ -22,10 +23,10 @@ export function tokenize(source: string): Token[] {
   if (source.length > MAX_QUERY_LENGTH) {
     throw new SegmentQueryError(
       "TOO_LONG",
-      `the query is ${source.length} characters long; at most ${MAX_QUERY_LENGTH} are allowed`,
+      message("lexer.tooLong", { length: source.length, max: MAX_QUERY_LENGTH }),
       source,
       { start: MAX_QUERY_LENGTH, end: source.length },
-      "split it into smaller segments",
+      message("hint.split"),
     );
   }
   const tokens: Token[] = [];
@@ -54,15 +55,15 @@ export function tokenize(source: string): Token[] {
     else if (/[-0-9]/.test(c) && lengthAt(NUMBER, source, i) > 0) push("Number", i, (i += lengthAt(NUMBER, source, i))); else if (NAME_START.test(c)) {
       const start = i;
       while (i < source.length && NAME_PART.test(source[i] as string)) i++;
-      if (source[i - 1] === ".") throw syntaxError(source, { start, end: i }, `"${source.slice(start, i)}" ends with a dot`, "a filter name looks like metafields.namespace.key");
+      if (source[i - 1] === ".") throw syntaxError(source, { start, end: i }, message("lexer.endsWithDot", { name: source.slice(start, i) }), message("lexer.filterNameShape"));
       push("Name", start, i);
     } else {
       const end = i + 1;
       throw syntaxError(
         source,
         { start: i, end },
-        `unexpected character "${c}"`,
-        c === '"' ? "text values go in single quotes, like 'vip'" : c === "/" ? "write dates as 2025-01-31" : undefined,
+        message("lexer.unexpectedCharacter", { character: c }),
+        c === '"' ? message("lexer.singleQuotes") : c === "/" ? message("lexer.dateFormat") : undefined,
       );
     }
   }
@@ -85,7 +86,7 @@ function readString(source: string, start: number, push: (kind: TokenKind, start
     }
     if (c === "'") {
       if (UNSTORABLE.test(value)) {
-        throw syntaxError(source, { start, end: i + 1 }, "this text value holds a character that cannot be stored", "remove control characters and broken characters from it");
+        throw syntaxError(source, { start, end: i + 1 }, message("lexer.unstorable"), message("lexer.removeUnstorable"));
       }
       push("String", start, i + 1, value);
       return i + 1;
@@ -94,5 +95,5 @@ function readString(source: string, start: number, push: (kind: TokenKind, start
     value += c;
     i++;
   }
-  throw syntaxError(source, { start, end: i }, "this text value has no closing quote", "end it with a single quote (')");
+  throw syntaxError(source, { start, end: i }, message("lexer.unclosedString"), message("lexer.closeString"));
 }

@@ -12,6 +12,7 @@ import type {
 } from "./ast";
 import { SegmentQueryError, syntaxError, type Span } from "./errors";
 import { tokenize } from "./lexer";
+import { message, type Message } from "./messages";
 import { isKeyword, KEYWORDS, type Keyword, type Token } from "./token";
 
 export const MAX_DEPTH = 32;
@@ -33,24 +34,24 @@ class Parser {
     this.tokens = tokenize(source);
     if (this.tokens.length > MAX_TOKENS) {
       const token = this.tokens[MAX_TOKENS] as Token;
-      throw new SegmentQueryError("TOO_LONG", `the query has more than ${MAX_TOKENS} parts`, source, token, "split it into smaller segments");
+      throw new SegmentQueryError("TOO_LONG", message("parser.tooManyParts", { max: MAX_TOKENS }), source, token, message("hint.split"));
     }
   }
 
   /** Query : Expression EOF */
   parseQuery(): Query {
     if (this.peek().kind === "EOF") {
-      throw syntaxError(this.source, { start: 0, end: this.source.length }, "the query is empty", "start with a filter, like amount_spent > 100");
+      throw syntaxError(this.source, { start: 0, end: this.source.length }, message("parser.empty"), message("parser.startWithFilter"));
     }
     const expression = this.parseOr();
     const next = this.peek();
     if (next.kind !== "EOF") {
-      if (next.kind === "RParen") throw syntaxError(this.source, next, "this closing parenthesis has no opening one");
+      if (next.kind === "RParen") throw syntaxError(this.source, next, message("parser.unopenedParenthesis"));
       const previous = this.tokens[this.position - 1];
       if (next.kind === "Comma" && previous?.kind === "Number") {
-        throw syntaxError(this.source, next, "numbers are written without thousands separators", `write ${previous.value}${this.tokens[this.position + 1]?.value ?? ""} without the comma`);
+        throw syntaxError(this.source, next, message("parser.thousandsSeparator"), message("parser.withoutComma", { number: `${previous.value}${this.tokens[this.position + 1]?.value ?? ""}` }));
       }
-      throw syntaxError(this.source, next, `expected AND or OR before "${next.value}"`, "join clauses with AND or OR");
+      throw syntaxError(this.source, next, message("parser.expectedJoin", { word: next.value }), message("parser.joinClauses"));
     }
     return { kind: "Query", expression, span: { start: 0, end: this.source.length } };
   }
@@ -88,7 +89,7 @@ class Parser {
     if (token.kind === "LParen") {
       this.advance();
       const inner = this.nested(token, () => this.parseOr());
-      this.expect("RParen", "this parenthesis is never closed", token);
+      this.expectClosing(token);
       return inner;
     }
     return this.parseClause();
@@ -103,7 +104,7 @@ class Parser {
     const token = this.peek();
     if (token.kind === "Operator") {
       this.advance();
-      const value = this.parseValue("a value");
+      const value = this.parseValue(message("what.value"));
       return { kind: "Comparison", filter, operator: token.value as ComparisonOperator, value, span: this.spanOf(filter.span, value.span) };
     }
     if (isKeyword(token, "BETWEEN")) {
@@ -112,13 +113,13 @@ class Parser {
     }
     if (isKeyword(token, "CONTAINS")) {
       this.advance();
-      const value = this.parseValue("a value");
+      const value = this.parseValue(message("what.value"));
       return { kind: "Contains", filter, negated: false, value, span: this.spanOf(filter.span, value.span) };
     }
     if (isKeyword(token, "IS")) {
       this.advance();
       const negated = this.accept("NOT");
-      const last = this.expectKeyword("NULL", "expected NULL after IS", "write IS NULL or IS NOT NULL");
+      const last = this.expectKeyword("NULL", (found) => message("parser.expectedNull", { found }), message("parser.writeNull"));
       return { kind: "NullCheck", filter, negated, span: this.spanOf(filter.span, last) };
     }
     if (isKeyword(token, "MATCHES")) {
@@ -130,34 +131,34 @@ class Parser {
       const next = this.peek();
       if (isKeyword(next, "CONTAINS")) {
         this.advance();
-        const value = this.parseValue("a value");
+        const value = this.parseValue(message("what.value"));
         return { kind: "Contains", filter, negated: true, value, span: this.spanOf(filter.span, value.span) };
       }
       if (isKeyword(next, "MATCHES")) {
         this.advance();
         return this.parseMatchesRest(filter, true);
       }
-      throw syntaxError(this.source, next, `expected CONTAINS or MATCHES after NOT, found ${describe(next)}`);
+      throw syntaxError(this.source, next, message("parser.expectedAfterNot", { found: describe(next) }));
     }
     throw syntaxError(
       this.source,
       token,
-      `expected an operator after ${filter.name}, found ${describe(token)}`,
-      "use =, !=, >, >=, <, <=, BETWEEN, CONTAINS, MATCHES or IS NULL",
+      message("parser.expectedOperator", { name: filter.name, found: describe(token) }),
+      message("parser.clauseOperators"),
     );
   }
 
   /** the part after BETWEEN: Value AND Value */
   private parseBetweenRest(filter: FilterRef): Between {
-    const low = this.parseValue("the lower bound");
-    this.expectKeyword("AND", "BETWEEN needs AND between its two values", "write BETWEEN 10 AND 20");
-    const high = this.parseValue("the upper bound");
+    const low = this.parseValue(message("what.lowerBound"));
+    this.expectKeyword("AND", (found) => message("parser.betweenNeedsAnd", { found }), message("hint.betweenAnd"));
+    const high = this.parseValue(message("what.upperBound"));
     return { kind: "Between", filter, low, high, span: this.spanOf(filter.span, high.span) };
   }
 
   /** the part after MATCHES: ( Parameter (, Parameter)* ) */
   private parseMatchesRest(filter: FilterRef, negated: boolean): Clause {
-    const open = this.expect("LParen", "MATCHES needs its conditions in parentheses", undefined, "write MATCHES (id = 123)");
+    const open = this.expect("LParen", (found) => message("parser.matchesNeedsParentheses", { found }), message("parser.writeMatches"));
     const parameters: Parameter[] = [];
     // `MATCHES ()`: any purchase at all
     if (this.peek().kind !== "RParen") parameters.push(this.parseParameter());
@@ -165,47 +166,47 @@ class Parser {
       this.advance();
       parameters.push(this.parseParameter());
     }
-    const close = this.expect("RParen", "this parenthesis is never closed", open);
+    const close = this.expectClosing(open);
     return { kind: "Matches", filter, negated, parameters, span: this.spanOf(filter.span, close) };
   }
 
   /** Parameter : Name Operator Value | Name IN ( Value, … ) | Name BETWEEN Value AND Value */
   private parseParameter(): Parameter {
     const name = this.peek();
-    if (name.kind !== "Name" || isReserved(name)) throw syntaxError(this.source, name, `expected a condition such as id = 123, found ${describe(name)}`);
+    if (name.kind !== "Name" || isReserved(name)) throw syntaxError(this.source, name, message("parser.expectedCondition", { found: describe(name) }));
     this.advance();
     const token = this.peek();
     if (token.kind === "Operator") {
       this.advance();
-      const value = this.parseValue("a value");
+      const value = this.parseValue(message("what.value"));
       return { kind: "ParamComparison", name: name.value, operator: token.value as ComparisonOperator, value, span: this.spanOf(name, value.span) };
     }
     if (isKeyword(token, "IN") || isKeyword(token, "NOT")) {
       this.advance();
       const negated = isKeyword(token, "NOT");
-      if (negated) this.expectKeyword("IN", "expected IN after NOT", "write id NOT IN (1, 2)");
+      if (negated) this.expectKeyword("IN", (found) => message("parser.expectedIn", { found }), message("parser.writeNotIn"));
       const values = this.parseValueList();
       return { kind: "ParamIn", name: name.value, negated, values, span: this.spanOf(name, values.span) };
     }
     if (isKeyword(token, "BETWEEN")) {
       this.advance();
-      const low = this.parseValue("the lower bound");
-      this.expectKeyword("AND", "BETWEEN needs AND between its two values", "write BETWEEN 10 AND 20");
-      const high = this.parseValue("the upper bound");
+      const low = this.parseValue(message("what.lowerBound"));
+      this.expectKeyword("AND", (found) => message("parser.betweenNeedsAnd", { found }), message("hint.betweenAnd"));
+      const high = this.parseValue(message("what.upperBound"));
       return { kind: "ParamBetween", name: name.value, low, high, span: this.spanOf(name, high.span) };
     }
-    throw syntaxError(this.source, token, `expected an operator after ${name.value}, found ${describe(token)}`, "use =, !=, >, >=, <, <=, IN, NOT IN or BETWEEN");
+    throw syntaxError(this.source, token, message("parser.expectedOperator", { name: name.value, found: describe(token) }), message("parser.conditionOperators"));
   }
 
   /** Filter : Name [ ( Argument (, Argument)* ) ] */
   private parseFilter(): FilterRef {
     const name = this.peek();
     if (name.kind !== "Name" || isReserved(name)) {
-      if (name.kind === "EOF") throw syntaxError(this.source, name, "the query ends where a filter should follow", "remove the trailing AND, OR or NOT, or add a clause");
+      if (name.kind === "EOF") throw syntaxError(this.source, name, message("parser.endsBeforeFilter"), message("parser.removeTrailing"));
       if (isKeyword(name, "AND") || isKeyword(name, "OR")) {
-        throw syntaxError(this.source, name, `${name.value.toUpperCase()} needs a clause before it`);
+        throw syntaxError(this.source, name, message("parser.clauseBefore", { word: name.value.toUpperCase() }));
       }
-      throw syntaxError(this.source, name, `expected a filter name, found ${describe(name)}`, "start a clause with a filter, like amount_spent");
+      throw syntaxError(this.source, name, message("parser.expectedFilter", { found: describe(name) }), message("parser.startClause"));
     }
     this.advance();
     if (this.peek().kind !== "LParen") return { kind: "Filter", name: name.value, args: null, span: name };
@@ -221,34 +222,34 @@ class Parser {
       this.advance();
       args.push(this.parseArgument());
     }
-    const close = this.expect("RParen", "this parenthesis is never closed", open);
+    const close = this.expectClosing(open);
     return { kind: "Filter", name: name.value, args, span: this.spanOf(name, close) };
   }
 
   /** Argument : Name : (Value | ( Value, … )) */
   private parseArgument(): Argument {
     const name = this.peek();
-    if (name.kind !== "Name" || isReserved(name)) throw syntaxError(this.source, name, `expected an argument such as id: 123, found ${describe(name)}`);
+    if (name.kind !== "Name" || isReserved(name)) throw syntaxError(this.source, name, message("parser.expectedArgument", { found: describe(name) }));
     this.advance();
-    this.expect("Colon", `expected ":" after ${name.value}`);
-    const value = this.peek().kind === "LParen" ? this.parseValueList() : this.parseValue("a value");
+    this.expect("Colon", (found) => message("parser.expectedColon", { name: name.value, found }));
+    const value = this.peek().kind === "LParen" ? this.parseValueList() : this.parseValue(message("what.value"));
     return { kind: "Argument", name: name.value, value, span: this.spanOf(name, value.span) };
   }
 
   /** ValueList : ( Value (, Value)* ) */
   private parseValueList(): ValueList {
-    const open = this.expect("LParen", "expected a list of values in parentheses", undefined, "write IN (1, 2, 3)");
-    const values: Value[] = [this.parseValue("a value")];
+    const open = this.expect("LParen", (found) => message("parser.expectedList", { found }), message("parser.writeList"));
+    const values: Value[] = [this.parseValue(message("what.value"))];
     while (this.peek().kind === "Comma") {
       this.advance();
-      values.push(this.parseValue("a value"));
+      values.push(this.parseValue(message("what.value")));
     }
-    const close = this.expect("RParen", "this parenthesis is never closed", open);
+    const close = this.expectClosing(open);
     return { kind: "ValueList", values, span: this.spanOf(open, close) };
   }
 
   /** Value : Number | String | Date | RelativeDate | today | yesterday | true | false */
-  private parseValue(what: string): Value {
+  private parseValue(what: Message): Value {
     const token = this.peek();
     switch (token.kind) {
       case "Number":
@@ -281,20 +282,20 @@ class Parser {
           return { kind: "Boolean", value: word === "true", span: token };
         }
         if (!isReserved(token)) {
-          throw syntaxError(this.source, token, `expected ${what}, found the word ${token.value}`, `text values go in single quotes: '${token.value}'`);
+          throw syntaxError(this.source, token, message("parser.expectedValueWord", { what, word: token.value }), message("parser.quoteWord", { word: token.value }));
         }
         break;
       }
       default:
         break;
     }
-    throw syntaxError(this.source, token, `expected ${what}, found ${describe(token)}`);
+    throw syntaxError(this.source, token, message("parser.expectedValue", { what, found: describe(token) }));
   }
 
   /** Enters one level of nesting, opened by `token` (a parenthesis or NOT), where a too-deep query is reported. */
   private nested<T>(token: Token, parse: () => T): T {
     if (++this.depth > MAX_DEPTH) {
-      throw new SegmentQueryError("TOO_DEEP", `the query is nested more than ${MAX_DEPTH} levels deep`, this.source, token, "remove some parentheses or NOTs");
+      throw new SegmentQueryError("TOO_DEEP", message("parser.tooDeep", { max: MAX_DEPTH }), this.source, token, message("parser.removeNesting"));
     }
     try {
       return parse();
@@ -324,17 +325,24 @@ class Parser {
     return true;
   }
 
-  private expect(kind: Token["kind"], message: string, opening?: Token, suggestion?: string): Token {
+  /** The token of `kind`, or an error saying what was found instead. */
+  private expect(kind: Exclude<Token["kind"], "RParen">, problem: (found: Message) => Message, suggestion?: Message): Token {
     const token = this.peek();
     if (token.kind === kind) return this.advance();
-    // an unclosed parenthesis is reported where it opened
-    throw syntaxError(this.source, opening && kind === "RParen" ? opening : token, kind === "RParen" ? message : `${message}, found ${describe(token)}`, suggestion);
+    throw syntaxError(this.source, token, problem(describe(token)), suggestion);
   }
 
-  private expectKeyword(keyword: Keyword, message: string, suggestion?: string): Token {
+  /** The parenthesis closing `opening`; an unclosed parenthesis is reported where it opened. */
+  private expectClosing(opening: Token): Token {
+    const token = this.peek();
+    if (token.kind === "RParen") return this.advance();
+    throw syntaxError(this.source, opening, message("parser.unclosedParenthesis"));
+  }
+
+  private expectKeyword(keyword: Keyword, problem: (found: Message) => Message, suggestion?: Message): Token {
     const token = this.peek();
     if (isKeyword(token, keyword)) return this.advance();
-    throw syntaxError(this.source, token, `${message}, found ${describe(token)}`, suggestion);
+    throw syntaxError(this.source, token, problem(describe(token)), suggestion);
   }
 
   private spanOf(from: Span, to: Span): Span {
@@ -347,13 +355,14 @@ function isReserved(token: Token): boolean {
   return token.kind === "Name" && RESERVED.has(token.value.toUpperCase());
 }
 
-function describe(token: Token): string {
+/** What was found where something else belongs: "the end of the query", 'vip', "(". */
+function describe(token: Token): Message {
   switch (token.kind) {
     case "EOF":
-      return "the end of the query";
+      return message("found.end");
     case "String":
-      return `'${token.value}'`;
+      return message("found.string", { text: token.value });
     default:
-      return `"${token.value}"`;
+      return message("found.token", { text: token.value });
   }
 }

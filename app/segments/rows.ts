@@ -1,6 +1,7 @@
 import type { Argument, Clause, ComparisonOperator, Expression, FilterRef, Parameter, Query, Value, ValueList } from "./ast";
 import { SegmentQueryError, type Span } from "./errors";
 import type { ClauseOperator } from "./filters";
+import { message, render, type Locale, type Message } from "./messages";
 import { parse } from "./parser";
 import { print, value as printValue } from "./print";
 import { legacyMatches } from "./semantics";
@@ -15,6 +16,8 @@ import { legacyMatches } from "./semantics";
  *   rowsProblems(rows)          → what is missing or unreadable, row by row, in plain words
  *   queryFromRows(rows)         → the canonical query text (print(parse(text)) === text), or the problems
  *   normaliseRows(rows)         → the one shape rows that mean the same query have
+ *
+ * Reasons and problems are in English unless a locale is given (messages.ts holds both languages).
  */
 
 export type RowsCombinator = "AND" | "OR";
@@ -97,10 +100,21 @@ function isParameterOperator(operator: string): operator is ParameterOperator {
   return (PARAMETER_OPERATORS as readonly string[]).includes(operator);
 }
 
-export const NOT_REASON = "NOT in front of a clause cannot be shown as rows";
-export const NOT_GROUP_REASON = "NOT in front of a group in parentheses cannot be shown as rows";
-export const TOO_DEEP_REASON = "this part is nested too deeply to show as rows: rows combine groups of conditions, but not groups within groups";
-export const EMPTY_ARGS_REASON = "empty parentheses after a filter name cannot be shown as rows";
+export const NOT_REASON = render(message("rows.not"), "en");
+export const NOT_GROUP_REASON = render(message("rows.notGroup"), "en");
+export const TOO_DEEP_REASON = render(message("rows.tooDeep"), "en");
+export const EMPTY_ARGS_REASON = render(message("rows.emptyArguments"), "en");
+
+/** Why a query does not fit rows, before it is put into words. */
+type NoFit = { fits: false; reason: Message; span: Span };
+
+/** A RowProblem before it is put into words. */
+type Problem = Omit<RowProblem, "message"> & { text: Message };
+
+function inWords(problem: Problem, locale: Locale): RowProblem {
+  const { text, ...place } = problem;
+  return { ...place, message: render(text, locale) };
+}
 
 // ---------------------------------------------------------------------------------------------
 // AST → rows
@@ -112,7 +126,12 @@ export const EMPTY_ARGS_REASON = "empty parentheses after a filter name cannot b
  * why in plain words, with the span of the offending part. The rows come out normalised (see
  * normaliseRows) and `queryFromRows` turns them back into exactly `print(query)`.
  */
-export function rowsFromQuery(query: Query): RowsFromQuery {
+export function rowsFromQuery(query: Query, locale: Locale = "en"): RowsFromQuery {
+  const fitted = fit(query);
+  return fitted.fits ? fitted : { fits: false, reason: render(fitted.reason, locale), span: fitted.span };
+}
+
+function fit(query: Query): { fits: true; rows: Rows } | NoFit {
   const top = query.expression;
   if (top.kind !== "And" && top.kind !== "Or") {
     const row = clauseRow(top);
@@ -125,7 +144,7 @@ export function rowsFromQuery(query: Query): RowsFromQuery {
     const parts = operand.kind === "And" || operand.kind === "Or" ? flatten(operand) : [operand];
     const rows: Row[] = [];
     for (const part of parts) {
-      if (part.kind === "And" || part.kind === "Or") return { fits: false, reason: TOO_DEEP_REASON, span: part.span };
+      if (part.kind === "And" || part.kind === "Or") return { fits: false, reason: message("rows.tooDeep"), span: part.span };
       const row = clauseRow(part);
       if ("fits" in row) return row;
       rows.push(row);
@@ -136,14 +155,14 @@ export function rowsFromQuery(query: Query): RowsFromQuery {
 }
 
 /** A clause's row, or why it has none: NOT in front of it, or empty parentheses rows cannot keep. */
-function clauseRow(node: Exclude<Expression, { kind: "And" | "Or" }>): Row | Extract<RowsFromQuery, { fits: false }> {
+function clauseRow(node: Exclude<Expression, { kind: "And" | "Or" }>): Row | NoFit {
   if (node.kind === "Not") {
     const operand = node.operand;
-    const reason = operand.kind === "And" || operand.kind === "Or" || operand.kind === "Not" ? NOT_GROUP_REASON : NOT_REASON;
+    const reason = operand.kind === "And" || operand.kind === "Or" || operand.kind === "Not" ? message("rows.notGroup") : message("rows.not");
     return { fits: false, reason, span: node.span };
   }
   // `f()` other than the legacy `f() = true` (which prints as `f MATCHES ()`): args text "" would read back as no parentheses
-  if (node.filter.args?.length === 0 && !legacyRow(node)) return { fits: false, reason: EMPTY_ARGS_REASON, span: node.filter.span };
+  if (node.filter.args?.length === 0 && !legacyRow(node)) return { fits: false, reason: message("rows.emptyArguments"), span: node.filter.span };
   return rowFromClause(node);
 }
 
@@ -216,7 +235,7 @@ function listText(list: ValueList): string {
 
 const NOWHERE: Span = { start: 0, end: 0 };
 
-type Compiled<T> = { ok: true; node: T } | { ok: false; problems: RowProblem[] };
+type Compiled<T> = { ok: true; node: T } | { ok: false; problems: Problem[] };
 
 /**
  * Everything that keeps the rows from making a query, in order: no rows at all, empty groups,
@@ -227,13 +246,17 @@ type Compiled<T> = { ok: true; node: T } | { ok: false; problems: RowProblem[] }
  * MATCHES without conditions is complete: the language reads `products_purchased MATCHES ()` as
  * "bought anything at all".
  */
-export function rowsProblems(rows: Rows): RowProblem[] {
-  const problems: RowProblem[] = [];
-  if (rows.combinator !== "AND" && rows.combinator !== "OR") problems.push({ group: null, row: null, message: "choose AND or OR to join the groups" });
-  if (rows.groups.length === 0) problems.push({ group: null, row: null, message: "add at least one row" });
+export function rowsProblems(rows: Rows, locale: Locale = "en"): RowProblem[] {
+  return problemsOf(rows).map((problem) => inWords(problem, locale));
+}
+
+function problemsOf(rows: Rows): Problem[] {
+  const problems: Problem[] = [];
+  if (rows.combinator !== "AND" && rows.combinator !== "OR") problems.push({ group: null, row: null, text: message("rows.chooseCombinator") });
+  if (rows.groups.length === 0) problems.push({ group: null, row: null, text: message("rows.addRow") });
   rows.groups.forEach((group, g) => {
-    if (group.combinator !== "AND" && group.combinator !== "OR") problems.push({ group: g, row: null, message: "choose AND or OR to join the rows of this group" });
-    if (group.rows.length === 0) problems.push({ group: g, row: null, message: "this group has no rows; add one or remove the group" });
+    if (group.combinator !== "AND" && group.combinator !== "OR") problems.push({ group: g, row: null, text: message("rows.chooseGroupCombinator") });
+    if (group.rows.length === 0) problems.push({ group: g, row: null, text: message("rows.emptyGroup") });
     group.rows.forEach((row, r) => {
       const compiled = clauseFromRow(row, g, r);
       if (!compiled.ok) problems.push(...compiled.problems);
@@ -247,8 +270,8 @@ export function rowsProblems(rows: Rows): RowProblem[] {
  * where they are needed; or, when rows are incomplete or unreadable, the problems rowsProblems
  * lists. Rows need not be normalised: `{AND, [{AND, [a, b]}]}` gives `a AND b`.
  */
-export function queryFromRows(rows: Rows): QueryFromRows {
-  const problems = rowsProblems(rows);
+export function queryFromRows(rows: Rows, locale: Locale = "en"): QueryFromRows {
+  const problems = rowsProblems(rows, locale);
   if (problems.length > 0) return { ok: false, problems };
   const groups = rows.groups.map((group, g) => {
     const clauses = group.rows.map((row, r) => {
@@ -261,7 +284,7 @@ export function queryFromRows(rows: Rows): QueryFromRows {
   const text = print({ kind: "Query", expression: combine(rows.combinator, groups), span: NOWHERE });
   // Every row was read back and printed stably, so this holds; it guards the promise that the text is canonical.
   if (canonical(text) !== text) {
-    return { ok: false, problems: [{ group: null, row: null, message: "these rows cannot be written as a query" }] };
+    return { ok: false, problems: [inWords({ group: null, row: null, text: message("rows.notAQuery") }, locale)] };
   }
   return { ok: true, text };
 }
@@ -283,15 +306,14 @@ function canonical(text: string): string | null {
 
 /** The clause a row stands for, or what is wrong with the row. */
 function clauseFromRow(row: Row, group: number, index: number): Compiled<Clause> {
-  const problems: RowProblem[] = [];
-  const fail = (message: string, parameter?: number) =>
-    problems.push({ group, row: index, ...(parameter === undefined ? {} : { parameter }), message });
+  const problems: Problem[] = [];
+  const fail = (text: Message, parameter?: number) => problems.push({ group, row: index, ...(parameter === undefined ? {} : { parameter }), text });
 
   const operator = row.operator;
   const filter = readFilter(row.filter, row.args);
-  if (!filter.ok) fail(filter.message);
-  if (!operator) fail("choose an operator");
-  else if (!isClauseOperator(operator)) fail(`${operator} is not an operator`);
+  if (!filter.ok) fail(filter.problem);
+  if (!operator) fail(message("rows.chooseOperator"));
+  else if (!isClauseOperator(operator)) fail(message("rows.notAnOperator", { operator }));
 
   const takesValue = operator !== "IS NULL" && operator !== "IS NOT NULL" && operator !== "MATCHES" && operator !== "NOT MATCHES";
   const takesParameters = operator === "MATCHES" || operator === "NOT MATCHES";
@@ -300,22 +322,22 @@ function clauseFromRow(row: Row, group: number, index: number): Compiled<Clause>
   const parameters: Parameter[] = [];
   if (isClauseOperator(operator)) {
     if (takesValue) {
-      const read = readValue(row.value, operator === "BETWEEN" ? "a lower value" : "a value");
+      const read = readValue(row.value, message(operator === "BETWEEN" ? "rows.what.lowerValue" : "rows.what.value"));
       if (read.ok) value = read.node;
-      else fail(read.message);
-    } else if (filled(row.value)) fail(`${operator} takes no value; clear it`);
+      else fail(read.problem);
+    } else if (filled(row.value)) fail(message("rows.takesNoValue", { operator }));
     if (operator === "BETWEEN") {
-      const read = readValue(row.valueTo, "an upper value");
+      const read = readValue(row.valueTo, message("rows.what.upperValue"));
       if (read.ok) valueTo = read.node;
-      else fail(read.message);
-    } else if (filled(row.valueTo)) fail(`${operator} takes one value; clear the second one`);
+      else fail(read.problem);
+    } else if (filled(row.valueTo)) fail(message("rows.takesOneValue", { operator }));
     if (takesParameters) {
       (row.parameters ?? []).forEach((parameter, p) => {
         const read = readParameter(parameter);
         if (read.ok) parameters.push(read.node);
-        else read.messages.forEach((message) => fail(message, p));
+        else read.problems.forEach((problem) => fail(problem, p));
       });
-    } else if (row.parameters && row.parameters.length > 0) fail(`${operator} takes no conditions; remove them`);
+    } else if (row.parameters && row.parameters.length > 0) fail(message("rows.takesNoConditions", { operator }));
   }
   if (problems.length > 0 || !filter.ok) return { ok: false, problems };
 
@@ -337,38 +359,38 @@ function clauseFromRow(row: Row, group: number, index: number): Compiled<Clause>
   }
 }
 
-function readParameter(parameter: ParameterRow): { ok: true; node: Parameter } | { ok: false; messages: string[] } {
-  const messages: string[] = [];
+function readParameter(parameter: ParameterRow): { ok: true; node: Parameter } | { ok: false; problems: Message[] } {
+  const problems: Message[] = [];
   const name = parameter.name.trim();
-  if (!name) messages.push("this condition needs a name, like id or date");
+  if (!name) problems.push(message("rows.conditionNeedsName"));
   else if (!readable(`x MATCHES (${name} = 1)`, (q) => q.kind === "Matches" && q.parameters.length === 1 && q.parameters[0]?.name === name)) {
-    messages.push(`${name} is not a condition name`);
+    problems.push(message("rows.notAConditionName", { name }));
   }
   const operator = parameter.operator;
   let node: Parameter | undefined;
-  if (!operator) messages.push(`choose an operator for ${name || "this condition"}`);
-  else if (!isParameterOperator(operator)) messages.push(`${operator} is not an operator for a condition`);
+  if (!operator) problems.push(message("rows.chooseConditionOperator", { name: name || message("subject.thisCondition") }));
+  else if (!isParameterOperator(operator)) problems.push(message("rows.notAConditionOperator", { operator }));
   else if (operator === "IN" || operator === "NOT IN") {
     const read = readList(parameter.value);
-    if (!read.ok) messages.push(read.message);
+    if (!read.ok) problems.push(read.problem);
     else node = { kind: "ParamIn", name, negated: operator === "NOT IN", values: read.node, span: NOWHERE };
   } else {
-    const low = readValue(parameter.value, operator === "BETWEEN" ? "a lower value" : "a value");
-    if (!low.ok) messages.push(low.message);
+    const low = readValue(parameter.value, message(operator === "BETWEEN" ? "rows.what.lowerValue" : "rows.what.value"));
+    if (!low.ok) problems.push(low.problem);
     if (operator === "BETWEEN") {
-      const high = readValue(parameter.valueTo, "an upper value");
-      if (!high.ok) messages.push(high.message);
+      const high = readValue(parameter.valueTo, message("rows.what.upperValue"));
+      if (!high.ok) problems.push(high.problem);
       else if (low.ok) node = { kind: "ParamBetween", name, low: low.node, high: high.node, span: NOWHERE };
     } else if (low.ok) node = { kind: "ParamComparison", name, operator, value: low.node, span: NOWHERE };
   }
-  if (operator !== "BETWEEN" && filled(parameter.valueTo)) messages.push(`${operator || "this operator"} takes one value; clear the second one`);
-  return messages.length === 0 && node ? { ok: true, node } : { ok: false, messages };
+  if (operator !== "BETWEEN" && filled(parameter.valueTo)) problems.push(message("rows.takesOneValue", { operator: operator || message("subject.thisOperator") }));
+  return problems.length === 0 && node ? { ok: true, node } : { ok: false, problems };
 }
 
 // ---------------------------------------------------------------------------------------------
 // reading pieces of query text (with the parser, so rows read exactly as queries do)
 
-type Read<T> = { ok: true; node: T } | { ok: false; message: string };
+type Read<T> = { ok: true; node: T } | { ok: false; problem: Message };
 
 function filled(text: string | undefined): text is string {
   return text !== undefined && text.trim() !== "";
@@ -388,69 +410,67 @@ function readable(source: string, expected: (clause: Clause) => boolean): Clause
 
 function readFilter(name: string, args: string | undefined): Read<FilterRef> {
   const filter = name.trim();
-  if (!filter) return { ok: false, message: "choose a filter" };
+  if (!filter) return { ok: false, problem: message("rows.chooseFilter") };
   const bare = readable(`${filter} IS NULL`, (c) => c.kind === "NullCheck" && !c.negated && c.filter.args === null && c.filter.name === filter);
   if (!bare) {
-    if (filter.includes("(")) return { ok: false, message: `write the filter name without parentheses; its arguments go apart` };
-    return { ok: false, message: `${filter} is not a filter name` };
+    if (filter.includes("(")) return { ok: false, problem: message("rows.filterWithParentheses") };
+    return { ok: false, problem: message("rows.notAFilterName", { name: filter }) };
   }
   if (!filled(args)) return { ok: true, node: bare.filter };
   const withArgs = readable(`${filter}(${args}) IS NULL`, (c) => c.kind === "NullCheck" && !c.negated && c.filter.name === filter && c.filter.args !== null);
-  if (!withArgs) return { ok: false, message: `the arguments ${args.trim()} cannot be read; write them like date: 'metafields.facts.birth_date'` };
+  if (!withArgs) return { ok: false, problem: message("rows.unreadableArguments", { args: args.trim() }) };
   for (const argument of withArgs.filter.args ?? []) {
     const values = argument.value.kind === "ValueList" ? argument.value.values : [argument.value];
     for (const v of values) {
       const problem = unstable(v);
-      if (problem) return { ok: false, message: problem };
+      if (problem) return { ok: false, problem };
     }
   }
   return { ok: true, node: withArgs.filter };
 }
 
-const VALUE_HINT = "write one value such as 100, 'vip', -30d, 2025-01-31, today or true";
-const LIST_HINT = "write values separated by commas, like 1, 2, 3";
-
 /** One value, as the parser reads it after `=`. */
-function readValue(text: string | undefined, what: string): Read<Value> {
-  if (!filled(text)) return { ok: false, message: `enter ${what}` };
+function readValue(text: string | undefined, what: Message): Read<Value> {
+  if (!filled(text)) return { ok: false, problem: message("rows.enter", { what }) };
   const source = `x = ${text}`;
   try {
     const query = parse(source);
     const e = query.expression;
-    if (e.kind !== "Comparison" || e.filter.args !== null) return { ok: false, message: `${text.trim()} is not a single value; ${VALUE_HINT}` };
+    if (e.kind !== "Comparison" || e.filter.args !== null) return { ok: false, problem: message("rows.notOneValue", { text: text.trim() }) };
     const problem = unstable(e.value);
-    return problem ? { ok: false, message: problem } : { ok: true, node: e.value };
+    return problem ? { ok: false, problem } : { ok: true, node: e.value };
   } catch (error) {
     if (!(error instanceof SegmentQueryError)) throw error;
-    return { ok: false, message: unreadable(text, error, 4, `${text.trim()} is not a single value; ${VALUE_HINT}`) };
+    return { ok: false, problem: unreadable(text, error, 4, message("rows.notOneValue", { text: text.trim() })) };
   }
 }
 
 /** A list of values without its parentheses (`1, 2`), as the parser reads it after IN. */
 function readList(text: string | undefined): Read<ValueList> {
-  if (!filled(text)) return { ok: false, message: "enter one or more values, separated by commas" };
+  if (!filled(text)) return { ok: false, problem: message("rows.enterList") };
   const prefix = "x MATCHES (x IN (";
   try {
     const query = parse(`${prefix}${text}))`);
     const e = query.expression;
     const parameter = e.kind === "Matches" && e.parameters.length === 1 ? e.parameters[0] : undefined;
-    if (!parameter || parameter.kind !== "ParamIn") return { ok: false, message: `${text.trim()} is not a list of values; ${LIST_HINT}` };
+    if (!parameter || parameter.kind !== "ParamIn") return { ok: false, problem: message("rows.notAList", { text: text.trim() }) };
     for (const v of parameter.values.values) {
       const problem = unstable(v);
-      if (problem) return { ok: false, message: problem };
+      if (problem) return { ok: false, problem };
     }
     return { ok: true, node: parameter.values };
   } catch (error) {
     if (!(error instanceof SegmentQueryError)) throw error;
-    return { ok: false, message: unreadable(text, error, prefix.length, `${text.trim()} is not a list of values; ${LIST_HINT}`) };
+    return { ok: false, problem: unreadable(text, error, prefix.length, message("rows.notAList", { text: text.trim() })) };
   }
 }
 
 /** The parser's own words when it stumbled on the first token; otherwise the general message. */
-function unreadable(text: string, error: SegmentQueryError, offset: number, general: string): string {
+function unreadable(text: string, error: SegmentQueryError, offset: number, general: Message): Message {
   const first = offset + (text.length - text.trimStart().length);
-  if (error.span.start === first) return `${text.trim()} cannot be read: ${error.message}${error.suggestion ? `; ${error.suggestion}` : ""}`;
-  return general;
+  if (error.span.start !== first) return general;
+  const { message: problem, suggestion } = error.localizable;
+  return message("rows.unreadable", { text: text.trim(), problem, suggestion });
 }
 
 /**
@@ -458,13 +478,13 @@ function unreadable(text: string, error: SegmentQueryError, offset: number, gene
  * 1e+21 and 1e-7 for such numbers, and a line break inside text as it is): refused rather than
  * turned into a query that does not parse.
  */
-function unstable(v: Value): string | null {
+function unstable(v: Value): Message | null {
   const printed = printValue(v);
   const again = readable(`x = ${printed}`, (c) => c.kind === "Comparison" && printValue(c.value) === printed);
   if (again) return null;
-  if (v.kind === "Number") return "a number this large or this small cannot be written in a query";
-  if (v.kind === "String") return "a text value cannot contain a line break";
-  return `${printed} cannot be written in a query`;
+  if (v.kind === "Number") return message("rows.numberOutOfRange");
+  if (v.kind === "String") return message("rows.lineBreak");
+  return message("rows.notWritable", { value: printed });
 }
 
 // ---------------------------------------------------------------------------------------------

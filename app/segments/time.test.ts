@@ -10,11 +10,19 @@ describe("days in a shop's time zone", () => {
     fc.assert(
       fc.property(day, fc.constantFrom(...ZONES), (d, zone) => {
         const start = startOfDay(d, zone);
-        expect(localDay(start, zone)).toBe(d);
+        // a day the zone skipped (Kiritimati crossed the date line after 1994-12-30) starts where the next one does
+        if (localDay(start, zone) !== d) expect(start).toBe(startOfDay(addDays(d, 1), zone));
+        else expect(localDay(start, zone)).toBe(d);
         expect(localDay(start - 1, zone) < d).toBe(true);
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it("starts a day the zone skipped where the next day starts: 1994-12-31 never happened in Kiritimati", () => {
+    expect(localDay(startOfDay("1994-12-30", "Pacific/Kiritimati") + 86_400_000 - 1, "Pacific/Kiritimati")).toBe("1994-12-30");
+    expect(startOfDay("1994-12-31", "Pacific/Kiritimati")).toBe(startOfDay("1995-01-01", "Pacific/Kiritimati"));
+    expect(localDay(startOfDay("1995-01-01", "Pacific/Kiritimati"), "Pacific/Kiritimati")).toBe("1995-01-01");
   });
 
   it("knows midnight in Amsterdam across the October change, and a day that starts at 01:00 in Santiago", () => {

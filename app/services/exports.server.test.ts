@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseCsv } from "../../test/support/csv";
 import { freshStore, storeKinds, type TestStore } from "../../test/store/harness";
 import { cancelShopJobs, type Job } from "~/jobs/queue.server";
 import { jobHandlers } from "~/jobs/runtime.server";
@@ -165,27 +166,6 @@ describe("the export form", () => {
 // ------------------------------------------------------------------------------------------------
 
 const kinds = await storeKinds();
-
-/** CSV text → rows of fields (RFC 4180, CRLF), for reading the files back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(field), (field = "");
-    else if (ch === "\r" && text[i + 1] === "\n") row.push(field), rows.push(row), (row = []), (field = ""), i++;
-    else field += ch;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  return rows;
-}
 
 describe.each(kinds)("segment exports on %s", (kind) => {
   let store: TestStore;

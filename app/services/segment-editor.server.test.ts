@@ -129,6 +129,13 @@ describe.each(kinds)("the segment editor's server side on %s", (kind: DatabaseKi
     expect(errors).toMatchObject({ ok: false, fields: { name: en("segments.error.nameRequired"), query: en("segments.error.queryProblems") } });
     expect(errors.problems).toHaveLength(1);
     expect(errors.problems[0]).toMatchObject({ line: 1, column: 15 });
+    // in Dutch: field messages and the query's problems alike
+    const dutch = (await submitEditor({ db, kind, shop: SHOP, id: NEW_SEGMENT, form: form({ intent: "save", name: "Typo", query: "amount_spend > 1" }), now: NOW, locale: "nl" })) as SaveErrors;
+    expect(dutch).toEqual({
+      ok: false,
+      fields: { query: "De query bevat fouten; los ze op om het segment op te slaan." },
+      problems: [{ message: "onbekend filter amount_spend", line: 1, column: 1, start: 0, end: 12, suggestion: "misschien amount_spent?", replacement: "amount_spent" }],
+    });
     // fields missing or not text
     expect(await submit(NEW_SEGMENT, { intent: "save" })).toEqual({ ok: false, fields: { name: en("segments.error.nameRequired"), query: en("segments.error.queryRequired") }, problems: [] });
     expect(await submit(NEW_SEGMENT, { intent: "save", name: new Blob(["x"]), query: "amount_spent > 1" })).toEqual({ ok: false, fields: { name: "the name must be text" }, problems: [] });

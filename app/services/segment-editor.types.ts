@@ -35,6 +35,8 @@ export interface QueryProblem {
   start: number;
   end: number;
   suggestion?: string;
+  /** when the suggestion is to replace the span with other text (a filter name, a value): that text */
+  replacement?: string;
 }
 
 /** What the editor page loads. */

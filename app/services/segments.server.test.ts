@@ -246,13 +246,13 @@ describe.each(kinds)("segments on %s", (kind: DatabaseKind) => {
     expect(bad).toEqual({
       ok: false,
       fields: { query: en("segments.error.queryProblems") },
-      problems: [{ message: "unknown filter amount_spend", line: 2, column: 1, start: 26, end: 38, suggestion: "did you mean amount_spent?" }],
+      problems: [{ message: "unknown filter amount_spend", line: 2, column: 1, start: 26, end: 38, suggestion: "did you mean amount_spent?", replacement: "amount_spent" }],
     });
-    // Dutch field messages; the engine's problems stay as the engine writes them
+    // Dutch field messages and Dutch problems, at the same place
     expect(await saveSegment({ db, kind, shop: shop.domain, now: NOW, name: "", query: "amount_spent >", locale: "nl" })).toMatchObject({
       ok: false,
       fields: { name: "Geef het segment een naam.", query: "De query bevat fouten; los ze op om het segment op te slaan." },
-      problems: [{ line: 1, column: 15 }],
+      problems: [{ message: "hier hoort een waarde, maar de query houdt op", line: 1, column: 15 }],
     });
     expect(await db.segment.count()).toBe(before + 1);
   });
@@ -418,6 +418,54 @@ describe.each(kinds)("segments on %s", (kind: DatabaseKind) => {
       problems: [{ message: "this shop has no customer metafield definition metafields.facts.shoe_size", line: 1, column: 1, start: 0, end: 26 }],
     });
     expect(await countSegment({ db, kind, shop: "unknown.myshopify.com", query: "amount_spent > 1", now: NOW })).toBeNull();
+  });
+
+  it("answers the problems in the merchant's language: Dutch words, the same places, English by default", async () => {
+    const query = "amount_spend > 100 AND rfm_group = 'LOYL'\nAND metafields.custom.nicknam = 'Annie' AND amount_spent > 'ten'";
+    const english = await countSegment({ db, kind, shop: shop.domain, query, now: NOW });
+    expect(await countSegment({ db, kind, shop: shop.domain, query, now: NOW, locale: "en" })).toEqual(english);
+    const dutch = await countSegment({ db, kind, shop: shop.domain, query, now: NOW, locale: "nl" });
+    expect(dutch).toEqual({
+      ok: false,
+      problems: [
+        { message: "onbekend filter amount_spend", line: 1, column: 1, start: 0, end: 12, suggestion: "misschien amount_spent?", replacement: "amount_spent" },
+        {
+          message: "'LOYL' is geen waarde van rfm_group; kies uit CHAMPIONS, LOYAL, ACTIVE, NEW, PROMISING, NEEDS_ATTENTION, AT_RISK, ALMOST_LOST, PREVIOUSLY_LOYAL, DORMANT, PROSPECTS",
+          line: 1,
+          column: 36,
+          start: 35,
+          end: 41,
+          suggestion: "misschien 'LOYAL'?",
+          replacement: "'LOYAL'",
+        },
+        {
+          message: "deze winkel heeft geen definitie voor het klantmetaveld metafields.custom.nicknam",
+          line: 2,
+          column: 5,
+          start: 46,
+          end: 71,
+          suggestion: "misschien metafields.custom.nickname?",
+          replacement: "metafields.custom.nickname",
+        },
+        {
+          message: "amount_spent wordt vergeleken met een getal, niet met 'ten'",
+          line: 2,
+          column: 60,
+          start: 101,
+          end: 106,
+          suggestion: "schrijf een getal zoals 100 of 12.50, zonder scheidingsteken voor duizendtallen",
+        },
+      ],
+    });
+    // the same problems as in English, each in other words
+    if (english?.ok !== false || dutch?.ok !== false) throw new Error("expected problems");
+    expect(dutch.problems.map(({ line, column, start, end }) => ({ line, column, start, end }))).toEqual(english.problems.map(({ line, column, start, end }) => ({ line, column, start, end })));
+    dutch.problems.forEach((problem, i) => expect(problem.message).not.toBe(english.problems[i]?.message));
+    // a syntax error too
+    expect(await countSegment({ db, kind, shop: shop.domain, query: "", now: NOW, locale: "nl" })).toEqual({
+      ok: false,
+      problems: [{ message: "de query is leeg", line: 1, column: 1, start: 0, end: 0, suggestion: "begin met een filter, zoals amount_spent > 100" }],
+    });
   });
 
   it("suggests values from the store for each kind of filter", async () => {

@@ -22,7 +22,6 @@ import type { RfmGroup } from "~/predict/rfm";
 import type { SpendTier } from "~/predict/model";
 import { compileToSql } from "~/segments/compile";
 import { analyse } from "~/segments/engine";
-import type { SegmentQueryError } from "~/segments/errors";
 import { FILTERS, metafieldFilter, type FilterDefinition, type MetafieldDefinitionInfo } from "~/segments/filters";
 import { TEMPLATES } from "~/segments/templates";
 import { addDays, isTimeZone, localDay } from "~/segments/time";
@@ -42,6 +41,7 @@ import {
 } from "~/store/segments.server";
 import { currencyDigits } from "~/sync/money";
 import { recomputeSegment } from "./membership.server";
+import { queryProblems } from "./query-problems";
 import type { CountResponse, QueryProblem, SaveErrors, SuggestionsResponse } from "./segment-editor.types";
 
 export const NAME_MAX = 255;
@@ -107,18 +107,6 @@ export function fieldMessages(error: z.ZodError): SaveErrors["fields"] {
     if (field === "name" || field === "description" || field === "query") fields[field] ??= issue.message;
   }
   return fields;
-}
-
-/** The engine's errors as the editor shows them: message, place and suggestion. */
-export function queryProblems(errors: readonly SegmentQueryError[]): QueryProblem[] {
-  return errors.map((error) => ({
-    message: error.message,
-    line: error.line,
-    column: error.column,
-    start: error.span.start,
-    end: error.span.end,
-    ...(error.suggestion ? { suggestion: error.suggestion } : {}),
-  }));
 }
 
 const comparable = (name: string) => name.normalize("NFC").toLowerCase();
@@ -208,7 +196,7 @@ export async function saveSegment(args: SaveSegmentArgs): Promise<SaveResult | n
     const analysis = analyse(args.query, { metafields: metafieldsOf(shop) });
     if (analysis.ok) canonical = analysis.canonical;
     else {
-      problems = queryProblems(analysis.errors);
+      problems = queryProblems(analysis.errors, args.locale);
       fields.query = t("segments.error.queryProblems");
     }
   }
@@ -331,9 +319,10 @@ export interface SegmentList {
 
 /**
  * The shop's segments for the index: searched by name (any case), sorted by name, members, last
- * update or 30-day change (segments without a change last either way; ties by name).
+ * update or 30-day change (segments without a change last either way; ties by name); the first
+ * `limit` of them when given (the home page's largest segments).
  */
-export async function listSegments(args: { db: Db; kind: DatabaseKind; shop: string; search?: string; sort?: SegmentSort; direction?: "asc" | "desc"; now: Date; locale?: Locale }): Promise<SegmentList> {
+export async function listSegments(args: { db: Db; kind: DatabaseKind; shop: string; search?: string; sort?: SegmentSort; direction?: "asc" | "desc"; limit?: number; now: Date; locale?: Locale }): Promise<SegmentList> {
   const { db, kind } = args;
   const shop = await segmentShop({ db, shop: args.shop });
   if (!shop) return { segments: [], total: 0 };
@@ -364,7 +353,8 @@ export async function listSegments(args: { db: Db; kind: DatabaseKind; shop: str
         return sign * (a.change - b.change) || byName(a, b);
     }
   });
-  return { segments, total: rows.length };
+  const shown = args.limit === undefined ? segments : segments.slice(0, Math.max(0, Math.trunc(args.limit)));
+  return { segments: shown, total: rows.length };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -381,7 +371,7 @@ export async function countSegment(args: { db: Db; kind: DatabaseKind; shop: str
   const shop = await segmentShop({ db, shop: args.shop });
   if (!shop) return null;
   const analysis = analyse(args.query, { metafields: metafieldsOf(shop) });
-  if (!analysis.ok) return { ok: false, problems: queryProblems(analysis.errors) };
+  if (!analysis.ok) return { ok: false, problems: queryProblems(analysis.errors, args.locale) };
   const compiled = compileToSql(analysis.checked, { dialect: kind, shopId: shop.id, now: args.now.getTime(), timeZone: shopTimeZone(shop), currencyDigits: currencyDigits(shop.currencyCode) });
   const previewSize = Math.min(100, Math.max(0, Math.trunc(args.previewSize ?? 10)));
   const { count, preview: rows } = await countAndPreview(db, compiled, previewSize);

@@ -303,6 +303,31 @@ export const bulkOperationFinishBody = z.object({
 });
 export type BulkOperationFinishBody = z.output<typeof bulkOperationFinishBody>;
 
+/**
+ * metafield_definitions/create and /update: the definition, REST-style (owner_type "Customer"). The
+ * app reads which owner type and definition it is about, then reads the shop's list from the Admin
+ * API: the documented body carries no id (null) and no access settings.
+ */
+export const metafieldDefinitionBody = z.object({
+  owner_type: z.string().min(1, "expected an owner type such as \"Customer\""),
+  namespace: z.string(),
+  key: z.string(),
+  type_name: z.string().optional(),
+});
+export type MetafieldDefinitionBody = z.output<typeof metafieldDefinitionBody>;
+
+/** metafield_definitions/delete: the definition's GraphQL id and Shopify's type class, no owner type. */
+export const metafieldDefinitionDeleteBody = z.object({
+  id: z.string().regex(/^gid:\/\/shopify\/MetafieldDefinition\/\d+$/, "expected a MetafieldDefinition gid"),
+  type: z.string().optional(),
+});
+export type MetafieldDefinitionDeleteBody = z.output<typeof metafieldDefinitionDeleteBody>;
+
+/** "Customer" (REST), "CUSTOMER" (GraphQL): whether a definition's owner type is the customer. */
+export function isCustomerOwnerType(ownerType: string): boolean {
+  return ownerType.replace(/_/g, "").toUpperCase() === "CUSTOMER";
+}
+
 // A guest may be named by e-mail or phone alone.
 const complianceCustomer = z.object({
   id: legacyId.nullish().transform((value) => value ?? null),
@@ -352,6 +377,9 @@ export const WEBHOOK_BODY_SCHEMAS = {
   "app/uninstalled": appUninstalledBody,
   "app/scopes_update": scopesUpdateBody,
   "bulk_operations/finish": bulkOperationFinishBody,
+  "metafield_definitions/create": metafieldDefinitionBody,
+  "metafield_definitions/update": metafieldDefinitionBody,
+  "metafield_definitions/delete": metafieldDefinitionDeleteBody,
   "customers/data_request": customersDataRequestBody,
   "customers/redact": customersRedactBody,
   "shop/redact": shopRedactBody,

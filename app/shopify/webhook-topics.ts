@@ -28,6 +28,10 @@ const topics = [
   "checkouts/create",
   "checkouts/update",
   "bulk_operations/finish",
+  // 2024-10+; Shopify lists read_content as these topics' scope (the definitions themselves are read with read_customers)
+  "metafield_definitions/create",
+  "metafield_definitions/update",
+  "metafield_definitions/delete",
 ] as const;
 
 /** GDPR topics: declared as compliance_topics, never registered through the API. */

@@ -15,8 +15,9 @@
  * children are added in whatever later batch they arrive; a resume never rewrites a parent whose
  * line was committed, so children committed before the crash stay and the rest are added.
  *
- * "finish" links orders to customers, computes the customers' derived stats in the database and
- * recomputes every segment, then the run SUCCEEDED. The progress (objectsDone/objectsTotal, root
+ * "finish" reads the shop's customer metafield definitions (what `metafields.<ns>.<key>` filters
+ * check against), links orders to customers, computes the customers' derived stats in the database
+ * and recomputes every segment, then the run SUCCEEDED. The progress (objectsDone/objectsTotal, root
  * records: products, customers, orders) is mirrored onto the Shop row for the admin's progress bar.
  */
 import { setTimeout as delay } from "node:timers/promises";
@@ -27,6 +28,7 @@ import { enqueue, PermanentJobError, type Job, type Queryable } from "~/jobs/que
 import type { JobHandler } from "~/jobs/worker.server";
 import { logger } from "~/logger.server";
 import { recomputeShopSegments } from "~/services/membership.server";
+import { refreshMetafieldDefinitions } from "~/services/metafield-definitions.server";
 import { queueRefit } from "~/services/predictions.server";
 import { AdminApiError, assertNoUserErrors, runOperation, type AdminClient } from "~/shopify/admin-client.server";
 import { bulkOperationRunQuery } from "~/shopify/operations/bulk-operations";
@@ -486,9 +488,11 @@ class ShopSync {
 
   // -------------------------------------------------------------------------------- the end
 
-  /** Links, derived stats and segments for the whole shop; each step can run again after a crash. */
+  /** Metafield definitions, links, derived stats and segments for the whole shop; each step can run again after a crash. */
   async finish(): Promise<SyncRun> {
     this.signal?.throwIfAborted();
+    // before the segments: a query naming a merchant's metafield checks only against its definition
+    await refreshMetafieldDefinitions(this.deps, { shopId: this.shop.id, admin: this.client(), now: this.deps.now(), recheckSegments: false, ...(this.signal ? { signal: this.signal } : {}) });
     await linkOrdersToCustomers(this.db, this.ctx);
     await recomputeCustomerStats(this.db, this.kind, this.shop.id);
     // the planner's statistics: after a bulk load it has none, and segment counts pick scans of every order line

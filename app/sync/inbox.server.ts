@@ -22,10 +22,11 @@ import { enqueue, PermanentJobError, type Job } from "~/jobs/queue.server";
 import type { JobHandler } from "~/jobs/worker.server";
 import { logger } from "~/logger.server";
 import { forgetCustomers, refreshMembership } from "~/services/membership.server";
+import { refreshMetafieldDefinitions } from "~/services/metafield-definitions.server";
 import { handleAppUninstalled, handleCustomersDataRequest, handleCustomersRedact, handleShopRedact } from "~/services/privacy.server";
 import type { AdminClient, AdminRequestOptions } from "~/shopify/admin-client.server";
 import { fetchCustomerDetails } from "~/shopify/operations/sync-queries";
-import { describeIssues, parseWebhookBody, type WebhookBodies, type WebhookBody } from "~/shopify/webhook-payloads";
+import { describeIssues, isCustomerOwnerType, parseWebhookBody, type WebhookBodies, type WebhookBody } from "~/shopify/webhook-payloads";
 import { recomputeCustomerStats } from "~/store/customer-stats.server";
 import { recordScopesUpdate } from "~/store/shops.server";
 import {
@@ -174,6 +175,13 @@ async function applyEvent(deps: SyncDeps, options: WebhookProcessingOptions, job
       const waited = await recordBulkOperationFinished(deps.db, { shopId: shop.id, bulkOperationId: parsed.body.admin_graphql_api_id, status: parsed.body.status, errorCode: parsed.body.error_code });
       return done(waited ? null : "no sync of this shop was waiting for this bulk operation");
     }
+    case "metafield_definitions/create":
+    case "metafield_definitions/update":
+      if (!isCustomerOwnerType(parsed.body.owner_type)) return done(`a ${parsed.body.owner_type} metafield definition is no customer filter: ignored`);
+      return done(await refreshDefinitions(deps, { id: shop.id, domain: shopDomain, installState: shop.installState }));
+    case "metafield_definitions/delete":
+      // the body does not say whose definition it was: the shop's list says what is left
+      return done(await refreshDefinitions(deps, { id: shop.id, domain: shopDomain, installState: shop.installState }));
     default: {
       const ctx: SyncWriteContext = { kind: deps.kind, shopId: shop.id };
       const refreshable = shop.installState === "INSTALLED";
@@ -194,6 +202,18 @@ async function applyEvent(deps: SyncDeps, options: WebhookProcessingOptions, job
       return done();
     }
   }
+}
+
+/**
+ * The metafield_definitions/* topics: the bodies are thin (no id, no access settings), so the shop's
+ * customer definitions are read again from the Admin API and replace the store's; segments naming a
+ * definition that came, went or changed type are re-checked. A note when nothing could be read.
+ */
+async function refreshDefinitions(deps: SyncDeps, shop: { id: number; domain: string; installState: string }): Promise<string | null> {
+  if (shop.installState !== "INSTALLED") return "the app is not installed: the shop's metafield definitions cannot be read";
+  const admin = await deps.adminFor(shop.domain);
+  await refreshMetafieldDefinitions(deps, { shopId: shop.id, admin, now: deps.now() });
+  return null;
 }
 
 /** The customer a body is about, for customers/redact to find the stored body later. */
@@ -321,7 +341,21 @@ async function writeEmbedded(tx: Tx, ctx: SyncWriteContext, customer: EmbeddedCu
   return { customerIds: result.customerIds, stale: result.written.size > 0 };
 }
 
-type DataTopicBody = Exclude<WebhookBody, { topic: "customers/data_request" | "customers/redact" | "shop/redact" | "app/uninstalled" | "app/scopes_update" | "bulk_operations/finish" }>;
+type DataTopicBody = Exclude<
+  WebhookBody,
+  {
+    topic:
+      | "customers/data_request"
+      | "customers/redact"
+      | "shop/redact"
+      | "app/uninstalled"
+      | "app/scopes_update"
+      | "bulk_operations/finish"
+      | "metafield_definitions/create"
+      | "metafield_definitions/update"
+      | "metafield_definitions/delete";
+  }
+>;
 
 async function writeBody(tx: Tx, ctx: SyncWriteContext, parsed: WebhookBody, { at, shopCurrency }: { at: Date; shopCurrency: string }): Promise<Written> {
   const data = parsed as DataTopicBody;

@@ -14,7 +14,9 @@
  *    `largeDriftShare` of the resource, and at least `largeDriftMin` records) queues a full sync
  *    instead (the import brings missing records; it deletes nothing, so extra records are always
  *    mended here).
- * 3. The touched customers' stats are recomputed in SQL and their segment membership refreshed;
+ * 3. The touched customers' stats are recomputed in SQL and their segment membership refreshed.
+ * 4. The shop's customer metafield definitions are read again and replace the store's (their
+ *    webhooks can be lost too); segments naming one that came, went or changed type are recomputed.
  *    Shop.lastReconciledAt is set to when this run started, and the next run is queued for a day
  *    later (its dedupe key names the day).
  *
@@ -28,6 +30,7 @@ import { enqueue, PermanentJobError, type Queryable } from "~/jobs/queue.server"
 import type { JobHandler } from "~/jobs/worker.server";
 import { logger } from "~/logger.server";
 import { forgetCustomers, refreshMembership } from "~/services/membership.server";
+import { refreshMetafieldDefinitions, type DefinitionsRefresh } from "~/services/metafield-definitions.server";
 import { runOperation, type AdminClient } from "~/shopify/admin-client.server";
 import {
   countInRanges,
@@ -95,7 +98,16 @@ export interface ResourceReport {
 }
 
 export type ReconcileOutcome =
-  | { status: "reconciled"; shopId: number; since: Date; resources: Record<ReconciledResource, ResourceReport>; customersTouched: number; fullSyncQueued: boolean }
+  | {
+      status: "reconciled";
+      shopId: number;
+      since: Date;
+      resources: Record<ReconciledResource, ResourceReport>;
+      customersTouched: number;
+      fullSyncQueued: boolean;
+      /** what changed in the store's customer metafield definitions, and the segments re-checked for it */
+      definitions: DefinitionsRefresh;
+    }
   | { status: "skipped"; shopId: number; reason: string };
 
 /** Shop.scopes ("read_orders,read_all_orders"); a write scope implies its read scope. */
@@ -145,10 +157,11 @@ export async function reconcileShop(deps: SyncDeps, args: { shopId: number; sign
     await run.compareCounts(resource, shopifyCount);
   }
   await run.finish();
+  const definitions = await refreshMetafieldDefinitions(deps, { shopId, admin, now: deps.now(), ...(signal ? { signal } : {}) });
 
   await db.shop.updateMany({ where: { id: shopId }, data: { lastReconciledAt: startedAt } });
-  const outcome = { status: "reconciled" as const, shopId, since, resources: run.reports, customersTouched: run.touchedCount, fullSyncQueued: run.fullSyncQueued };
-  logger.info({ shop: shop.domain, since, resources: run.reports, customersTouched: run.touchedCount, fullSyncQueued: run.fullSyncQueued }, "reconcile: done");
+  const outcome = { status: "reconciled" as const, shopId, since, resources: run.reports, customersTouched: run.touchedCount, fullSyncQueued: run.fullSyncQueued, definitions };
+  logger.info({ shop: shop.domain, since, resources: run.reports, customersTouched: run.touchedCount, fullSyncQueued: run.fullSyncQueued, definitions: definitions.changes }, "reconcile: done");
   return outcome;
 }
 

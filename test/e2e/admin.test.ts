@@ -3,14 +3,16 @@
  * (App Bridge, fonts) is unreachable here, so requests to it are answered locally — App Bridge by
  * the demo's stand-in script.
  */
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_BRIDGE_STUB } from "~/demo/app-bridge-stub";
 import { openDb, type Db } from "~/db/client";
+import { TEMPLATES } from "~/segments/templates";
 import { DEMO_SHOP, startDemo, type RunningDemo } from "../../scripts/demo";
+import { parseCsv } from "../support/csv";
 
 const artifacts = join(import.meta.dirname, "..", "..", "test-artifacts");
 const CHROMIUM_ARGS = [
@@ -164,4 +166,121 @@ describe("the demo admin in Chromium", () => {
     await page.screenshot({ path: join(artifacts, "admin-segment-editor-error.png"), fullPage: true });
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it("builds a segment from rows, sees the count follow, finds the same segment as text, saves it from the save bar, finds it in the index and exports it to a CSV file", async () => {
+    const { page, errors } = await adminPage();
+    await page.goto(demo.signInUrl, { waitUntil: "networkidle", timeout: 60_000 });
+    await page.locator("ui-nav-menu a", { hasText: "Segments" }).click();
+    await page.getByRole("button", { name: "Create segment" }).or(page.getByRole("link", { name: "Create segment" })).first().click();
+    const name = "Frequent big spenders";
+    await page.getByLabel("Name", { exact: true }).fill(name);
+
+    // first condition: number of orders at least 5
+    await chooseFilter(page, 0, "Number of", "Number of orders");
+    await page.getByLabel("Operator for Number of orders").selectOption(">=");
+    await page.getByLabel("Value for Number of orders").fill("5");
+    const frequent = await store.customer.count({ where: { numberOfOrders: { gte: 5 } } });
+    await expect.poll(() => page.locator("#segment-count").textContent(), { timeout: 30_000 }).toBe(`${frequent.toLocaleString("en")} customers`);
+
+    // a second one narrows it: amount spent over 100
+    await page.getByRole("button", { name: "Add condition" }).click();
+    await chooseFilter(page, 1, "spent", "Amount spent");
+    await page.getByLabel("Operator for Amount spent").selectOption(">");
+    await page.getByLabel("Value for Amount spent").fill("100");
+    const both = await store.customer.count({ where: { numberOfOrders: { gte: 5 }, amountSpentMinor: { gt: 10_000n } } });
+    expect(both).toBeLessThan(frequent);
+    await expect.poll(() => page.locator("#segment-count").textContent(), { timeout: 30_000 }).toBe(`${both.toLocaleString("en")} customers`);
+    expect(await page.locator("#segment-preview tbody tr").count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifacts, "admin-segment-rows.png"), fullPage: true });
+
+    // the query tab holds the same segment as text
+    await page.locator("#segment-query-tab").click();
+    expect(await page.locator("#segment-query-panel textarea").inputValue()).toMatch(/^number_of_orders >= 5 AND amount_spent > 100(\.00)?$/);
+
+    // saved from App Bridge's save bar (drawn by the stand-in as Shopify admin would)
+    await page.locator("ui-save-bar").getByRole("button", { name: "Save" }).click();
+    await page.waitForURL(/\/app\/segments\/c[a-z0-9]{20,}$/, { timeout: 30_000 });
+    const saved = await store.segment.findFirstOrThrow({ where: { name } });
+    expect(saved.query).toMatch(/^number_of_orders >= 5 AND amount_spent > 100(\.00)?$/);
+    expect(saved.memberCount).toBe(both);
+    expect(await store.segmentMember.count({ where: { segmentId: saved.id } })).toBe(both);
+    await expect.poll(() => page.locator("ui-save-bar[data-demo-showing]").count()).toBe(0);
+
+    // found in the index by its name, with its members
+    await page.locator("ui-nav-menu a", { hasText: "Segments" }).click();
+    await page.getByLabel("Search segments").fill("big spenders");
+    await page.getByLabel("Search segments").press("Enter");
+    const row = page.locator("tr", { has: page.locator(`a[href="/app/segments/${saved.id}"]`) });
+    await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(1);
+    expect(await row.textContent()).toContain(both.toLocaleString("en"));
+    await page.screenshot({ path: join(artifacts, "admin-segments-found.png"), fullPage: true });
+
+    // exported from the segment's page to CSV, and the file opened
+    await row.locator(`a[href="/app/segments/${saved.id}"]`).click();
+    await page.getByRole("link", { name: "Export", exact: true }).or(page.getByRole("button", { name: "Export", exact: true })).first().click();
+    await page.waitForURL(/\/app\/exports/, { timeout: 30_000 });
+    await page.getByRole("button", { name: "Export", exact: true }).click();
+    const download = page.getByRole("button", { name: "Download" });
+    await expect.poll(() => download.count(), { timeout: 120_000, interval: 1_000 }).toBe(1);
+    await page.screenshot({ path: join(artifacts, "admin-exports-ready.png"), fullPage: true });
+    const [file] = await Promise.all([page.waitForEvent("download"), download.click()]);
+    expect(file.suggestedFilename()).toMatch(/\.csv$/);
+    const text = readFileSync(await file.path(), "utf8");
+    expect(text.startsWith("\uFEFF")).toBe(true);
+    const rows = parseCsv(text.slice(1));
+    expect(rows[0]).toContain("Customer ID");
+    expect(rows.length - 1).toBe(both);
+    const idColumn = rows[0]?.indexOf("Customer ID") ?? -1;
+    const member = await store.segmentMember.findFirstOrThrow({ where: { segmentId: saved.id }, select: { customer: { select: { shopifyId: true } } } });
+    expect(rows.slice(1).map((r) => r[idColumn])).toContain(member.customer.shopifyId);
+    expect(errors).toEqual([]);
+  }, 300_000);
+
+  it("shows every page in English and in Dutch (screenshots saved as test artifacts)", async () => {
+    const segment = await store.segment.findFirstOrThrow({ orderBy: { id: "asc" } });
+    for (const locale of ["en", "nl"] as const) {
+      const { page, errors } = await adminPage();
+      const nav = locale === "en" ? ["Home", "Customers", "Segments", "Templates", "Exports", "Settings"] : ["Start", "Klanten", "Segmenten", "Sjablonen", "Exports", "Instellingen"];
+      await page.goto(`${demo.signInUrl}?locale=${locale}`, { waitUntil: "networkidle", timeout: 60_000 });
+      for (const item of nav) {
+        await page.locator("ui-nav-menu a", { hasText: item }).click();
+        await page.waitForLoadState("networkidle");
+        await expect.poll(() => page.locator("ui-title-bar").getAttribute("title"), { timeout: 30_000 }).toBeTruthy();
+        await page.screenshot({ path: join(artifacts, `page-${item.toLowerCase()}-${locale}.png`), fullPage: true });
+        if (item === nav[1]) {
+          await page.locator('a[href^="/app/customers/"]').first().click();
+          await expect.poll(() => page.locator("#prediction-explanation").count(), { timeout: 30_000 }).toBe(1);
+          await page.screenshot({ path: join(artifacts, `page-customer-${locale}.png`), fullPage: true });
+        }
+        if (item === nav[2]) {
+          await page.locator(`a[href="/app/segments/${segment.id}"]`).first().click();
+          await expect.poll(() => page.locator("#segment-count").textContent(), { timeout: 30_000 }).toMatch(/\d/);
+          await page.screenshot({ path: join(artifacts, `page-segment-editor-${locale}.png`), fullPage: true });
+        }
+        if (item === nav[3]) {
+          const use = page.locator('a[href="/app/segments/new?template=vip-top-spenders"]');
+          expect(await use.textContent()).toBe(locale === "en" ? "Use template" : "Sjabloon gebruiken");
+          await use.click();
+          await expect.poll(() => page.locator("#segment-count").textContent(), { timeout: 30_000 }).toMatch(/\d/);
+          // the page's data answers in the admin's language too, not the browser's (English here)
+          const template = TEMPLATES.find((candidate) => candidate.key === "vip-top-spenders");
+          expect(await page.getByLabel(locale === "en" ? "Name" : "Naam", { exact: true }).inputValue()).toBe(template?.name[locale]);
+          await page.screenshot({ path: join(artifacts, `page-template-editor-${locale}.png`), fullPage: true });
+          // the save bar shows for the unsaved template; discard it before leaving
+          await page.locator("ui-save-bar").getByRole("button", { name: locale === "en" ? "Discard" : "Verwerpen" }).click();
+          await page.waitForURL(/\/app\/segments(\?|$)/, { timeout: 30_000 });
+        }
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  }, 300_000);
 });
+
+/** Picks a filter in the given row of the first group: types into the searchable picker and chooses the option. */
+async function chooseFilter(page: Page, row: number, search: string, option: string) {
+  const input = page.locator(`.segment-row[data-group="0"][data-row="${row}"] input[placeholder="Search filters"]`);
+  await input.click();
+  await input.fill(search);
+  await page.getByRole("option", { name: option, exact: true }).click();
+}

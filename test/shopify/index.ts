@@ -11,6 +11,8 @@ import {
   checkoutPayload,
   customerDeletePayload,
   customerPayload,
+  metafieldDefinitionDeletePayload,
+  metafieldDefinitionPayload,
   orderDeletePayload,
   orderPayload,
   productDeletePayload,
@@ -18,6 +20,7 @@ import {
   refundPayload,
   WebhookSender,
   type DeliveryOptions,
+  type MetafieldDefinitionRecord,
 } from "./webhooks";
 
 export interface ShopifyStandInOptions extends Omit<AdminStandInOptions, "onChange" | "onBulkOperationFinish" | "shops"> {
@@ -131,6 +134,13 @@ function payloadFor(admin: AdminStandIn, { shopDomain, topic, resource }: Change
     }
     case "app/uninstalled":
       return appUninstalledPayload(shop.data.shop, Number(shop.numericId));
+    case "metafield_definitions/create":
+    case "metafield_definitions/update":
+      return metafieldDefinitionPayload(resource as unknown as MetafieldDefinitionRecord, Number(shop.numericId));
+    case "metafield_definitions/delete": {
+      const definition = resource as unknown as { id: string; type: string };
+      return metafieldDefinitionDeletePayload({ id: definition.id, type: definition.type });
+    }
     default:
       throw new Error(`the stand-in has no payload for ${topic}`);
   }

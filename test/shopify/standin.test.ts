@@ -151,6 +151,31 @@ describe("the Shopify stand-in, wired", () => {
     expect(orderBody.line_items.map((l) => [l.sku, l.quantity])).toEqual(order.lineItems.map((l) => [l.sku, l.quantity]));
   });
 
+  it("sends metafield_definitions/* when the merchant or the app creates, renames or deletes a definition", async () => {
+    const domain = "wired.myshopify.com";
+    standIn.admin.actions.createMetafieldDefinition(domain, { ownerType: "CUSTOMER", namespace: "facts", key: "shoe_size", name: "Shoe size", type: "number_integer" });
+    standIn.admin.actions.updateMetafieldDefinition(domain, "CUSTOMER", "facts", "shoe_size", { name: "Shoe size (EU)" });
+    const admin = createAdminClient({ shop: domain, accessToken: TOKEN, apiVersion: "2026-10", origin: standIn.url });
+    await admin.request(`mutation { metafieldDefinitionCreate(definition: { name: "Segments", namespace: "$app", key: "segments", type: "list.single_line_text_field", ownerType: CUSTOMER }) { userErrors { message } } }`);
+    const deleted = standIn.admin.shop(domain).metafieldDefinitions.find((d) => d.key === "shoe_size");
+    standIn.admin.actions.deleteMetafieldDefinition(domain, "CUSTOMER", "facts", "shoe_size");
+    await standIn.settled();
+    const byTopic = (topic: string) => arrivals.filter((a) => a.headers["x-shopify-topic"] === topic).map((a) => JSON.parse(a.body) as Record<string, unknown>);
+    expect(arrivals.map((a) => a.path).sort()).toEqual([
+      "/webhooks/metafield-definitions/create",
+      "/webhooks/metafield-definitions/create",
+      "/webhooks/metafield-definitions/delete",
+      "/webhooks/metafield-definitions/update",
+    ]);
+    expect(byTopic("metafield_definitions/create").map((b) => [b["namespace"], b["key"], b["owner_type"], b["type_name"]]).sort()).toEqual([
+      ["app--7000001", "segments", "Customer", "list.single_line_text_field"],
+      ["facts", "shoe_size", "Customer", "number_integer"],
+    ]);
+    expect(byTopic("metafield_definitions/update")).toEqual([expect.objectContaining({ name: "Shoe size (EU)", shop_id: Number(standIn.admin.shop(domain).numericId) })]);
+    expect(byTopic("metafield_definitions/delete")).toEqual([{ id: `gid://shopify/MetafieldDefinition/${deleted?.id}`, type: "ShopifyMetafields::Types::NumberIntegerType", created_by_app_id: null }]);
+    for (const arrival of arrivals) expect(validate(String(arrival.headers["x-shopify-topic"]), JSON.parse(arrival.body))).toEqual([]);
+  });
+
   it("sends app/uninstalled to the subscription before removing it", async () => {
     standIn.admin.actions.uninstall("wired.myshopify.com");
     await standIn.settled();

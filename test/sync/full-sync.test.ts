@@ -2,7 +2,8 @@
  * Proof: a full sync of a demo shop (a slice of the CDNOW shop) against the Shopify stand-in leaves
  * the store an exact copy — every count, and field by field for a sample of customers with their
  * orders and lines and for every product, money to the cent — with the derived customer stats
- * equal to what the dataset says they must be.
+ * equal to what the dataset says they must be. The shop's customer metafield definitions come
+ * with it, so the segments and the editor know `metafields.facts.birth_date`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../support/random";
@@ -10,7 +11,10 @@ import { startAdminStandIn, type AdminStandIn } from "../shopify/admin";
 import type { DatasetCustomer, DatasetOrder, ShopDataset } from "../shopify/dataset";
 import { freshStore, storeKinds, type TestStore } from "../store/harness";
 import { cents, datasetCounts, demoShopSlice, duplicateKeys, storeCounts } from "./support";
+import { loadEditor, NEW_SEGMENT } from "~/services/segment-editor.server";
 import { createAdminClient } from "~/shopify/admin-client.server";
+import { analyse } from "~/segments/engine";
+import { BIRTH_DATE_METAFIELD, TEMPLATES } from "~/segments/templates";
 import { runSync, startSyncRun } from "~/sync/bulk-import.server";
 
 const kinds = await storeKinds();
@@ -55,9 +59,19 @@ describe.each(kinds)("a full sync of the demo shop into %s", (kind) => {
     store = await freshStore(kind);
     const domain = `cdnow-full-${kind}.myshopify.com`;
     data = demoShopSlice({ customers: CUSTOMERS, domain });
+    // the app's own definition lives in Shopify too; it is no merchant filter
+    data.metafieldDefinitions.push({ ownerType: "CUSTOMER", namespace: "app--7000001", key: "segments", name: "Segments", type: "single_line_text_field" });
     standIn.addShop(data, `token-${kind}`);
     const shop = await store.db.shop.create({ data: { domain, name: data.shop.name, currencyCode: data.shop.currencyCode, ianaTimezone: data.shop.ianaTimezone } });
     shopId = shop.id;
+    // a definition the merchant deleted in Shopify since, and segments saved before the import: one naming it
+    await store.db.metafieldDefinition.create({ data: { shopId, namespace: "custom", key: "gone", name: "Gone", type: "boolean" } });
+    await store.db.segment.createMany({
+      data: [
+        { shopId, name: "Birth date known", handle: "birth-date-known", query: `${BIRTH_DATE_METAFIELD} IS NOT NULL` },
+        { shopId, name: "Gone", handle: "gone", query: "metafields.custom.gone = true" },
+      ],
+    });
     const run = await startSyncRun(store.db, shopId, "install");
     const started = performance.now();
     const done = await runSync(
@@ -83,6 +97,35 @@ describe.each(kinds)("a full sync of the demo shop into %s", (kind) => {
     expect(await store.db.shop.findUniqueOrThrow({ where: { id: shopId } })).toMatchObject({ syncState: "SUCCEEDED", syncObjectsDone: roots, syncObjectsTotal: roots, syncError: null });
     // a few seconds for ~1,000 orders: the figure is printed for the record, not asserted
     console.info(`full sync on ${kind}: ${roots} records in ${seconds.toFixed(1)} s`);
+  });
+
+  it("holds the shop's customer metafield definitions, so segments and the editor know them", async () => {
+    const remote = standIn.shop(data.shop.myshopifyDomain).metafieldDefinitions;
+    const shopifyId = (namespace: string, key: string) => `gid://shopify/MetafieldDefinition/${remote.find((d) => d.namespace === namespace && d.key === key)?.id}`;
+    const definitions = await store.db.metafieldDefinition.findMany({ where: { shopId }, orderBy: [{ namespace: "asc" }, { key: "asc" }] });
+    // the demo's two; the app's own namespace left out; the one Shopify no longer has deleted
+    expect(definitions.map(({ ownerType, namespace, key, name, type, shopifyId: id }) => ({ ownerType, namespace, key, name, type, shopifyId: id }))).toEqual([
+      { ownerType: "CUSTOMER", namespace: "custom", key: "pet_type", name: "Pet", type: "single_line_text_field", shopifyId: shopifyId("custom", "pet_type") },
+      { ownerType: "CUSTOMER", namespace: "facts", key: "birth_date", name: "Birthday", type: "date", shopifyId: shopifyId("facts", "birth_date") },
+    ]);
+
+    // a segment naming a definition checks and has its members; one naming the deleted one is skipped and did not stop the import
+    const withBirthDate = data.customers.filter((c) => c.metafields.some((m) => m.namespace === "facts" && m.key === "birth_date")).length;
+    expect(withBirthDate).toBeGreaterThan(0);
+    const segments = await store.db.segment.findMany({ where: { shopId }, orderBy: { handle: "asc" }, select: { handle: true, memberCount: true, computedAt: true } });
+    expect(segments).toEqual([
+      { handle: "birth-date-known", memberCount: withBirthDate, computedAt: expect.any(Date) },
+      { handle: "gone", memberCount: 0, computedAt: null },
+    ]);
+
+    // the editor offers the filter, and the birthday template's query checks against the shop's definitions
+    const template = TEMPLATES.find((t) => t.query.includes(BIRTH_DATE_METAFIELD));
+    expect(template).toBeDefined();
+    const editor = await loadEditor({ db: store.db, shop: data.shop.myshopifyDomain, id: NEW_SEGMENT, templateKey: template?.key ?? null, locale: "en" });
+    expect(editor?.query).toBe(template?.query);
+    expect(editor?.filters.find((f) => f.name === BIRTH_DATE_METAFIELD)).toMatchObject({ label: "Birthday", type: "date", group: "metafields" });
+    expect(editor?.filters.find((f) => f.name === "metafields.custom.pet_type")).toMatchObject({ label: "Pet", type: "string" });
+    expect(analyse(template?.query ?? "", { metafields: definitions }).ok).toBe(true);
   });
 
   it("matches a sample of customers field by field, with their orders and lines, money to the cent", async () => {

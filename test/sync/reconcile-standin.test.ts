@@ -1,8 +1,9 @@
 /**
  * Reconciliation against the Shopify stand-in, on both stores: the merchant changes and deletes
  * records while their webhooks are lost (the Admin stand-in alone sends none), reconcile runs, and
- * the store matches Shopify again — field by field, with tombstones, stats and membership. A second
- * run with nothing changed costs four cheap requests.
+ * the store matches Shopify again — field by field, with tombstones, stats and membership; the
+ * shop's customer metafield definitions follow too. A second run with nothing changed costs five
+ * cheap requests.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PermanentJobError, type Job } from "~/jobs/queue.server";
@@ -203,7 +204,7 @@ describe.each(kinds)("reconciliation on %s", (kind) => {
   });
   afterAll(() => store.drop());
 
-  it("mends lost webhooks: the store matches Shopify again; a second run with nothing changed asks four cheap questions", async () => {
+  it("mends lost webhooks: the store matches Shopify again; a second run with nothing changed asks five cheap questions", async () => {
     const { shopId, domain, deps } = await setUp(store, "lost");
     expect(await storeSnapshot(store, shopId)).toEqual(shopifySnapshot(domain));
     const loyal = await store.db.segment.create({ data: { shopId, name: "Loyal", handle: "loyal", query: "number_of_orders >= 3" } });
@@ -256,12 +257,45 @@ describe.each(kinds)("reconciliation on %s", (kind) => {
     const shopRow = await store.db.shop.findUniqueOrThrow({ where: { id: shopId } });
     expect(shopRow.lastReconciledAt?.getTime()).toBe(T0 + DAY);
 
-    // A day later, nothing changed: three listings of recent changes (all empty) and one count, nothing fetched.
+    // A day later, nothing changed: three listings of recent changes (all empty), one count and one list of definitions, nothing fetched.
     clock = T0 + 2 * DAY;
     const second = await counting(domain, () => reconcileShop(deps, { shopId }));
-    expect(second.operations.sort()).toEqual(["AppReconcileRecentCustomers", "AppReconcileRecentOrders", "AppReconcileRecentProducts", "AppSyncCounts"]);
+    expect(second.operations.sort()).toEqual(["AppCustomerMetafieldDefinitions", "AppReconcileRecentCustomers", "AppReconcileRecentOrders", "AppReconcileRecentProducts", "AppSyncCounts"]);
+    expect(second.result).toMatchObject({ definitions: { changes: { created: [], updated: [], deleted: [] }, recomputed: [] } });
     expect(second.result.status === "reconciled" && Object.values(second.result.resources).every((r) => r.fetched === 0 && r.deleted === 0 && r.written === 0)).toBe(true);
     expect(await storeSnapshot(store, shopId)).toEqual(shopifySnapshot(domain));
+  });
+
+  it("picks up metafield definitions whose webhooks were lost, and re-checks the segments that name them", async () => {
+    const { shopId, domain, deps } = await setUp(store, "definitions");
+    // saved before the store knew any definition: neither checks yet
+    const birthday = await store.db.segment.create({ data: { shopId, name: "Birthday known", handle: "birthday-known", query: "metafields.custom.birthday IS NOT NULL" } });
+    const shoes = await store.db.segment.create({ data: { shopId, name: "Big feet", handle: "big-feet", query: "metafields.facts.shoe_size >= 45" } });
+    await store.db.segment.create({ data: { shopId, name: "Loyal", handle: "loyal", query: "number_of_orders >= 3" } });
+    // two customers' shoe sizes, already in the store before their definition
+    for (const [shopifyId, value] of [["7000000002", "46"], ["7000000004", "40"]] as const) {
+      const customer = await store.db.customer.findUniqueOrThrow({ where: { shopId_shopifyId: { shopId, shopifyId } }, select: { id: true } });
+      await store.db.customerMetafield.create({ data: { shopId, customerId: customer.id, namespace: "facts", key: "shoe_size", type: "number_integer", value } });
+    }
+    const sizes = async () =>
+      Object.fromEntries((await store.db.segment.findMany({ where: { shopId }, select: { handle: true, memberCount: true, computedAt: true } })).map((s) => [s.handle, { members: s.memberCount, computed: s.computedAt !== null }]));
+
+    clock = T0 + DAY;
+    const first = await reconcileShop(deps, { shopId });
+    expect(first).toMatchObject({ status: "reconciled", definitions: { changes: { created: ["custom.birthday"], deleted: [] }, recomputed: [birthday.id], broken: [] } });
+    expect(await sizes()).toEqual({ "birthday-known": { members: 30, computed: true }, "big-feet": { members: 0, computed: false }, loyal: { members: 0, computed: false } });
+
+    // the merchant adds one definition and deletes the other in Shopify's admin; both webhooks are lost
+    clock = T0 + DAY + HOUR;
+    standIn.actions.createMetafieldDefinition(domain, { ownerType: "CUSTOMER", namespace: "facts", key: "shoe_size", name: "Shoe size", type: "number_integer" });
+    standIn.actions.deleteMetafieldDefinition(domain, "CUSTOMER", "custom", "birthday");
+    clock = T0 + 2 * DAY;
+    const second = await reconcileShop(deps, { shopId });
+    expect(second).toMatchObject({ status: "reconciled", definitions: { changes: { created: ["facts.shoe_size"], deleted: ["custom.birthday"] }, recomputed: [shoes.id], broken: [birthday.id] } });
+    // the segment whose definition went keeps its members; the one that now checks is computed
+    expect(await sizes()).toEqual({ "birthday-known": { members: 30, computed: true }, "big-feet": { members: 1, computed: true }, loyal: { members: 0, computed: false } });
+    expect((await store.db.metafieldDefinition.findMany({ where: { shopId } })).map((d) => `${d.namespace}.${d.key}:${d.type}`)).toEqual(["facts.shoe_size:number_integer"]);
+    expect(await store.db.segmentMember.count({ where: { segmentId: shoes.id } })).toBe(1);
   });
 
   it("finds deleted records among more than a page of them by counting id ranges, not by listing every id", async () => {

@@ -43,7 +43,9 @@ export function CountCard({ view, busy, currencyCode, timeZone }: { view: CountV
         {busy ? <Spinner size="small" accessibilityLabel={t("editor.count.counting")} /> : null}
       </InlineStack>
       {view.kind === "counted" && view.response.preview.length > 0 ? (
-        <PreviewTable members={view.response.preview} currencyCode={currencyCode} timeZone={timeZone} />
+        <div id="segment-preview">
+          <PreviewTable members={view.response.preview} currencyCode={currencyCode} timeZone={timeZone} />
+        </div>
       ) : null}
       {view.kind === "counted" && view.response.count > view.response.preview.length && view.response.preview.length > 0 ? (
         <Text as="p" variant="bodySm" tone="subdued">

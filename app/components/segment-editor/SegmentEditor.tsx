@@ -4,6 +4,7 @@ import { Banner, BlockStack, Button, Card, FormLayout, Layout, List, Modal, Page
 import { useEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { CountResponse, EditorData, QueryProblem, SaveErrors, SaveFields } from "~/services/segment-editor.types";
 import { useI18n } from "~/components/I18nProvider";
+import type { Locale } from "~/i18n";
 import { CountCard, type CountView } from "./CountCard";
 import { editorReducer, stateFromText, type EditorAction, type EditorState } from "./editor-state";
 import { fieldMessage } from "./labels";
@@ -14,8 +15,8 @@ import { RowsEditor } from "./RowsEditor";
 
 export const COUNT_ACTION = "/app/segments/count";
 
-/** The live count: a debounced POST of the text on screen; only the latest request's answer is taken. */
-function useLiveCount(text: string) {
+/** The live count: a debounced POST of the text on screen; only the latest request's answer is taken. Problems come back in `locale`. */
+function useLiveCount(text: string, locale: Locale) {
   const fetcher = useFetcher<CountResponse>();
   const [live, setLive] = useState(NO_COUNT);
   const seq = useRef(0);
@@ -26,10 +27,10 @@ function useLiveCount(text: string) {
       const asked = ++seq.current;
       setLive((state) => countRequested(state, asked, text));
       // reusing one fetcher aborts the request before it; the sequence check guards the rest
-      submit({ query: text }, { method: "post", action: COUNT_ACTION });
+      submit({ query: text, locale }, { method: "post", action: COUNT_ACTION });
     }, COUNT_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [text, submit]);
+  }, [text, locale, submit]);
   useEffect(() => {
     const data = fetcher.data;
     if (fetcher.state !== "idle" || !isCountResponse(data)) return;
@@ -61,7 +62,12 @@ export function SegmentEditor({ data, errors }: SegmentEditorProps) {
   const types = useMemo(() => new Map(data.filters.map((filter) => [filter.name, filter.type])), [data.filters]);
   // a page rendered with a refusal (a form posted without scripts) starts from what was submitted
   const start = errors?.submitted ?? data;
-  const [state, dispatch] = useReducer((current: EditorState, action: EditorAction) => editorReducer(current, action, (name) => types.get(name)), start.query, stateFromText);
+  // what is wrong with the rows is said in the admin's language, as the server's problems are
+  const [state, dispatch] = useReducer(
+    (current: EditorState, action: EditorAction) => editorReducer(current, action, (name) => types.get(name), locale),
+    start.query,
+    (text: string) => stateFromText(text, locale),
+  );
   const [name, setName] = useState(start.name);
   const [description, setDescription] = useState(start.description);
   const [tab, setTab] = useState(state.rows ? 0 : 1);
@@ -72,13 +78,14 @@ export function SegmentEditor({ data, errors }: SegmentEditorProps) {
   const navigation = useNavigation();
   const busyIntent = navigation.state === "idle" ? null : navigation.formData?.get("intent");
   const saveBarSupported = useSaveBarSupported();
-  const { live, busy } = useLiveCount(state.text);
+  const { live, busy } = useLiveCount(state.text, locale);
 
   const answer = live.answer;
-  const problems = problemsToShow(state.text, [
-    answer && !answer.response.ok ? { text: answer.text, problems: answer.response.problems } : null,
-    errors?.submitted ? { text: errors.submitted.query, problems: errors.problems } : null,
-  ]);
+  const problems = problemsToShow(
+    state.text,
+    [answer && !answer.response.ok ? { text: answer.text, problems: answer.response.problems } : null, errors?.submitted ? { text: errors.submitted.query, problems: errors.problems } : null],
+    locale,
+  );
   const placed = problems.map((problem) => ({ problem, place: placeOfProblem(state.text, state.rows, problem) }));
   const shown = shownCount(live, state.text);
   const view: CountView =

@@ -183,3 +183,26 @@ describe("rows to text", () => {
     expect(state.text).toBe("anniversary(date: 'metafields.facts.wedding_date') = today");
   });
 });
+
+describe("in the admin's language", () => {
+  it("says why a query cannot be rows in Dutch, at the same span", () => {
+    const text = "amount_spent > 100 AND NOT customer_tags CONTAINS 'vip'";
+    expect(stateFromText(text, "nl").rowsNote).toEqual({ kind: "doesNotFit", reason: "NOT vóór een voorwaarde kan niet op het tabblad Voorwaarden worden getoond", span: { start: 23, end: text.length } });
+    expect(stateFromText(text, "en")).toEqual(stateFromText(text));
+  });
+
+  it("says what is unfinished in Dutch, after every kind of edit", () => {
+    const dutch = (state: EditorState, ...actions: EditorAction[]) => actions.reduce((current, action) => editorReducer(current, action, typeOf, "nl"), state);
+    let state = dutch(stateFromText("", "nl"), { type: "chooseFilter", ...at(0, 0), filter: picked("amount_spent") });
+    expect(state.rowProblems).toEqual([{ group: 0, row: 0, message: "vul een waarde in" }]);
+    state = dutch(state, { type: "setValue", ...at(0, 0), value: "abc" });
+    expect(state.rowProblems).toEqual([{ group: 0, row: 0, message: "abc is onleesbaar: hier hoort een waarde, maar er staat het woord abc; zet tekstwaarden tussen enkele aanhalingstekens: 'abc'" }]);
+    state = dutch(state, { type: "setValue", ...at(0, 0), value: "100" }, { type: "addGroup" });
+    expect(state.text).toBe("amount_spent = 100");
+    expect(state.rowProblems).toEqual([{ group: 1, row: 0, message: "kies een filter" }, { group: 1, row: 0, message: "kies een operator" }]);
+    state = dutch(state, { type: "chooseFilter", ...at(1, 0), filter: picked("products_purchased") }, { type: "addParameter", ...at(1, 0), name: "id" });
+    expect(state.rowProblems).toEqual([{ group: 1, row: 0, parameter: 0, message: "kies een operator voor id" }]);
+    // a text typed in Dutch that does not fit: the reason in Dutch too
+    expect(dutch(state, { type: "setText", text: "NOT amount_spent > 1" }).rowsNote).toMatchObject({ reason: "NOT vóór een voorwaarde kan niet op het tabblad Voorwaarden worden getoond" });
+  });
+});

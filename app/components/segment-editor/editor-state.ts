@@ -7,6 +7,7 @@
 import type { Span } from "~/segments/errors";
 import type { ClauseOperator, FilterType } from "~/segments/filters";
 import { SegmentQueryError } from "~/segments/errors";
+import type { Locale } from "~/segments/messages";
 import { parse } from "~/segments/parser";
 import {
   queryFromRows,
@@ -82,12 +83,12 @@ export function editableRows(rows: Rows): Rows {
   return { combinator: other(inner), groups: [{ combinator: inner, rows: rows.groups.flatMap((group) => group.rows) }] };
 }
 
-/** The state for a query text: its rows when they can show it, or why not. */
-export function stateFromText(text: string): EditorState {
+/** The state for a query text: its rows when they can show it, or why not (in the admin's language). */
+export function stateFromText(text: string, locale: Locale = "en"): EditorState {
   if (text.trim() === "") return { text, rows: blankRows(), rowsNote: null, rowProblems: [] };
   let fitted;
   try {
-    fitted = rowsFromQuery(parse(text));
+    fitted = rowsFromQuery(parse(text), locale);
   } catch (error) {
     if (!(error instanceof SegmentQueryError)) throw error;
     return { text, rows: null, rowsNote: { kind: "unreadable" }, rowProblems: [] };
@@ -99,9 +100,9 @@ export function stateFromText(text: string): EditorState {
 const isBlank = (row: Row) => row.filter.trim() === "" && row.operator === "" && !row.value && !row.valueTo && !row.parameters?.length;
 
 /** After an edit of the rows: their text when they make a query, else the last text and what is unfinished. */
-function withRows(state: EditorState, rows: Rows): EditorState {
+function rowsState(state: EditorState, rows: Rows, locale: Locale): EditorState {
   if (rows.groups.every((group) => group.rows.every(isBlank))) return { text: "", rows, rowsNote: null, rowProblems: [] };
-  const made = queryFromRows(rows);
+  const made = queryFromRows(rows, locale);
   if (made.ok) return { text: made.text, rows, rowsNote: null, rowProblems: [] };
   return { ...state, rows, rowsNote: null, rowProblems: made.problems };
 }
@@ -145,52 +146,53 @@ export function withFilter(row: Row, previousType: FilterType | undefined, filte
   return first ? withOperator(base, first) : base;
 }
 
-export function editorReducer(state: EditorState, action: EditorAction, typeOf: (filter: string) => FilterType | undefined = () => undefined): EditorState {
-  if (action.type === "setText") return stateFromText(action.text);
+/** The state after an action; what is wrong with the rows is said in `locale`, the admin's language. */
+export function editorReducer(state: EditorState, action: EditorAction, typeOf: (filter: string) => FilterType | undefined = () => undefined, locale: Locale = "en"): EditorState {
+  if (action.type === "setText") return stateFromText(action.text, locale);
   const rows = state.rows;
   if (!rows) return state; // the rows tab shows a note instead of rows; nothing to edit
+  const withRows = (next: Rows) => rowsState(state, next, locale);
   switch (action.type) {
     case "setCombinator":
-      return withRows(state, { ...rows, combinator: action.combinator });
+      return withRows({ ...rows, combinator: action.combinator });
     case "setGroupCombinator":
-      return withRows(state, { ...rows, groups: rows.groups.map((group, g) => (g === action.group ? { ...group, combinator: action.combinator } : group)) });
+      return withRows({ ...rows, groups: rows.groups.map((group, g) => (g === action.group ? { ...group, combinator: action.combinator } : group)) });
     case "addGroup": {
       const single = rows.groups.length === 1 ? rows.groups[0] : undefined;
       // a second group: the groups join by the other word than the first group's rows do
       const combinator = single ? other(single.combinator) : rows.combinator;
       const group: RowGroup = { combinator: other(combinator), rows: [blankRow()] };
-      return withRows(state, { combinator, groups: [...rows.groups, group] });
+      return withRows({ combinator, groups: [...rows.groups, group] });
     }
     case "addRow":
-      return withRows(state, { ...rows, groups: rows.groups.map((group, g) => (g === action.group ? { ...group, rows: [...group.rows, blankRow()] } : group)) });
+      return withRows({ ...rows, groups: rows.groups.map((group, g) => (g === action.group ? { ...group, rows: [...group.rows, blankRow()] } : group)) });
     case "removeRow": {
       const groups = rows.groups
         .map((group, g) => (g === action.group ? { ...group, rows: group.rows.filter((_, r) => r !== action.row) } : group))
         .filter((group) => group.rows.length > 0);
-      return withRows(state, groups.length > 0 ? { ...rows, groups } : blankRows());
+      return withRows(groups.length > 0 ? { ...rows, groups } : blankRows());
     }
     case "chooseFilter":
-      return withRows(state, updateRow(rows, action, (row) => withFilter(row, typeOf(row.filter), action.filter)));
+      return withRows(updateRow(rows, action, (row) => withFilter(row, typeOf(row.filter), action.filter)));
     case "setArgs":
-      return withRows(state, updateRow(rows, action, (row) => ({ ...row, args: action.args })));
+      return withRows(updateRow(rows, action, (row) => ({ ...row, args: action.args })));
     case "setOperator":
-      return withRows(state, updateRow(rows, action, (row) => withOperator(row, action.operator)));
+      return withRows(updateRow(rows, action, (row) => withOperator(row, action.operator)));
     case "setValue":
-      return withRows(state, updateRow(rows, action, (row) => ({ ...row, value: action.value })));
+      return withRows(updateRow(rows, action, (row) => ({ ...row, value: action.value })));
     case "setValueTo":
-      return withRows(state, updateRow(rows, action, (row) => ({ ...row, valueTo: action.valueTo })));
+      return withRows(updateRow(rows, action, (row) => ({ ...row, valueTo: action.valueTo })));
     case "addParameter":
-      return withRows(state, updateRow(rows, action, (row) => ({ ...row, parameters: [...(row.parameters ?? []), { name: action.name, operator: "", value: "" }] })));
+      return withRows(updateRow(rows, action, (row) => ({ ...row, parameters: [...(row.parameters ?? []), { name: action.name, operator: "", value: "" }] })));
     case "setParameter":
       return withRows(
-        state,
         updateRow(rows, action, (row) => ({
           ...row,
           parameters: (row.parameters ?? []).map((parameter, p) => (p === action.parameter ? withParameterChange(parameter, action.change) : parameter)),
         })),
       );
     case "removeParameter":
-      return withRows(state, updateRow(rows, action, (row) => ({ ...row, parameters: (row.parameters ?? []).filter((_, p) => p !== action.parameter) })));
+      return withRows(updateRow(rows, action, (row) => ({ ...row, parameters: (row.parameters ?? []).filter((_, p) => p !== action.parameter) })));
   }
 }
 

@@ -3,13 +3,14 @@ import { analyse } from "~/segments/engine";
 import { TEMPLATE_METAFIELDS } from "~/segments/templates";
 import type { QueryProblem } from "~/services/segment-editor.types";
 import { editorReducer, stateFromText } from "./editor-state";
-import { applySuggestion, excerpt, placeOfProblem, problemFromError, problemsToShow, replacementOf, syntaxProblem } from "./problems";
+import { queryProblem } from "~/services/query-problems";
+import { applySuggestion, excerpt, placeOfProblem, problemsToShow, replacementOf, syntaxProblem } from "./problems";
 
 /** The engine's problems with a text, as the count route and the save action report them. */
 function problemsOf(text: string): QueryProblem[] {
   const analysis = analyse(text, { metafields: TEMPLATE_METAFIELDS });
   if (analysis.ok) throw new Error(`expected problems with ${text}`);
-  return analysis.errors.map(problemFromError);
+  return analysis.errors.map((error) => queryProblem(error));
 }
 
 const only = (text: string) => {
@@ -66,6 +67,9 @@ describe("a problem at its place", () => {
     expect(replacementOf(advice)).toBeNull();
     expect(applySuggestion("amount_spent > 'lots'", advice)).toBeNull();
     expect(replacementOf({ ...advice, suggestion: undefined })).toBeNull();
+    // the replacement travels with the problem, whatever language its words are in
+    expect(only("amount_spend > 100").replacement).toBe("amount_spent");
+    expect(JSON.parse(JSON.stringify(only("amount_spend > 100")))).toMatchObject({ replacement: "amount_spent" });
   });
 
   it("finds the row a problem falls in, and the MATCHES condition", () => {
@@ -90,3 +94,36 @@ describe("a problem at its place", () => {
     expect(placeOfProblem("amount_spend >", state.rows, problem)).toBeNull();
   });
 });
+
+describe("in the admin's language", () => {
+  it("finds a syntax error in Dutch, at the same place", () => {
+    const text = "amount_spent > 100\nAND \"vip\"";
+    expect(syntaxProblem(text, "nl")).toEqual({ ...syntaxProblem(text), message: 'onverwacht teken """', suggestion: "zet tekstwaarden tussen enkele aanhalingstekens, zoals 'vip'" });
+    expect(problemsToShow(`${text} AND`, [], "nl")).toEqual([syntaxProblem(`${text} AND`, "nl")]);
+    expect(queryProblem(analyseErrors("amount_spend > 100")[0]!, "nl")).toMatchObject({ message: "onbekend filter amount_spend", suggestion: "misschien amount_spent?" });
+  });
+
+  it("applies a Dutch suggestion that is a replacement, and not Dutch advice", () => {
+    for (const [text, fixed] of [
+      ["amount_spend > 100", "amount_spent > 100"],
+      ["rfm_group = 'LOYL' OR amount_spent > 5", "rfm_group = 'LOYAL' OR amount_spent > 5"],
+      ["number_of_orders >= 2.6", "number_of_orders >= 3"],
+      ["anniversary(date: 'metafields.facts.birth_dat') = today", "anniversary(date: 'metafields.facts.birth_date') = today"],
+    ] as const) {
+      const [error] = analyseErrors(text);
+      const dutch = queryProblem(error!, "nl");
+      expect(dutch.suggestion).not.toBe(error!.suggestion);
+      expect(applySuggestion(text, dutch), text).toBe(fixed);
+    }
+    const advice = queryProblem(analyseErrors("amount_spent > 'lots'")[0]!, "nl");
+    expect(queryProblem(analyseErrors("amount_spent > 'lots'")[0]!)).toEqual(queryProblem(analyseErrors("amount_spent > 'lots'")[0]!, "en"));
+    expect(advice.suggestion).toBe("schrijf een getal zoals 100 of 12.50, zonder scheidingsteken voor duizendtallen");
+    expect(replacementOf(advice)).toBeNull();
+  });
+});
+
+function analyseErrors(text: string) {
+  const analysis = analyse(text, { metafields: TEMPLATE_METAFIELDS });
+  if (analysis.ok) throw new Error(`expected problems with ${text}`);
+  return analysis.errors;
+}

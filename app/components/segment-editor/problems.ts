@@ -5,30 +5,21 @@
  */
 import type { Expression, Clause } from "~/segments/ast";
 import { SegmentQueryError } from "~/segments/errors";
+import type { Locale } from "~/segments/messages";
 import { parse } from "~/segments/parser";
 import type { Rows } from "~/segments/rows";
+import { queryProblem } from "~/services/query-problems";
 import type { QueryProblem } from "~/services/segment-editor.types";
 import { rowPlaces } from "./editor-state";
 
-export function problemFromError(error: SegmentQueryError): QueryProblem {
-  return {
-    message: error.message,
-    line: error.line,
-    column: error.column,
-    start: error.span.start,
-    end: error.span.end,
-    ...(error.suggestion ? { suggestion: error.suggestion } : {}),
-  };
-}
-
 /** The text's syntax error, found here without asking the server (a text that does not parse is not sent to be counted). */
-export function syntaxProblem(text: string): QueryProblem | null {
+export function syntaxProblem(text: string, locale: Locale = "en"): QueryProblem | null {
   if (text.trim() === "") return null;
   try {
     parse(text);
     return null;
   } catch (error) {
-    if (error instanceof SegmentQueryError) return problemFromError(error);
+    if (error instanceof SegmentQueryError) return queryProblem(error, locale);
     throw error;
   }
 }
@@ -44,8 +35,8 @@ export interface ReportedProblems {
  * count and the save reported about this very text (a report about an earlier text would point at
  * the wrong place), each once, in the order of the text.
  */
-export function problemsToShow(text: string, reports: readonly (ReportedProblems | null | undefined)[]): QueryProblem[] {
-  const syntax = syntaxProblem(text);
+export function problemsToShow(text: string, reports: readonly (ReportedProblems | null | undefined)[], locale: Locale = "en"): QueryProblem[] {
+  const syntax = syntaxProblem(text, locale);
   if (syntax) return [syntax];
   const seen = new Set<string>();
   const shown: QueryProblem[] = [];
@@ -68,18 +59,9 @@ export function excerpt(text: string, problem: QueryProblem): { source: string; 
   return { source, caret };
 }
 
-/**
- * The text a suggestion would put in place of the span, when the suggestion is a replacement:
- * "did you mean amount_spent?" → amount_spent, "did you mean 'LOYAL'?" → 'LOYAL', "write 3" → 3.
- * Advice such as "write IS NULL or IS NOT NULL" is not one.
- */
+/** The text the problem's suggestion would put in place of the span ("did you mean amount_spent?" → amount_spent); null for advice. */
 export function replacementOf(problem: QueryProblem): string | null {
-  const suggestion = problem.suggestion?.trim();
-  if (!suggestion) return null;
-  const meant = /^did you mean `?([^`?]+?)`?\?$/.exec(suggestion);
-  if (meant?.[1]) return meant[1];
-  const whole = /^write (-?\d+)$/.exec(suggestion);
-  return whole?.[1] ?? null;
+  return problem.replacement ?? null;
 }
 
 /** The text with the problem's suggestion applied, or null when there is nothing to apply. */

@@ -1,6 +1,6 @@
 import type { DatasetCheckout, DatasetCustomer, DatasetOrder, DatasetProduct, DatasetRefund } from "../dataset";
 import { cents, decimal } from "./resolvers";
-import { gid, type ShopState } from "./store";
+import { gid, type ShopState, type StoredMetafieldDefinition } from "./store";
 
 /** A change to a shop's data, named by the Shopify webhook topic it would trigger. */
 export interface ChangeEvent {
@@ -152,6 +152,52 @@ export class MerchantActions {
     Object.assign(checkout, structuredClone(patch), { updatedAt: this.stamp() });
     this.emit(shop, "checkouts/update", "AbandonedCheckout", checkout);
     return checkout;
+  }
+
+  /** The merchant adds a metafield definition in Shopify's admin (Settings → Custom data). */
+  createMetafieldDefinition(domain: string, definition: { ownerType: string; namespace: string; key: string; name: string; type: string; description?: string | null }): StoredMetafieldDefinition {
+    const shop = this.deps.shop(domain);
+    if (this.findDefinition(shop, definition.ownerType, definition.namespace, definition.key)) throw new Error(`metafield definition ${definition.namespace}.${definition.key} exists`);
+    const created: StoredMetafieldDefinition = {
+      id: shop.newId(),
+      name: definition.name,
+      namespace: definition.namespace,
+      key: definition.key,
+      description: definition.description ?? null,
+      type: definition.type,
+      ownerType: definition.ownerType,
+      access: { admin: "PUBLIC_READ_WRITE", storefront: "NONE", customerAccount: "NONE" },
+    };
+    shop.metafieldDefinitions.push(created);
+    this.emitDefinition(shop, "metafield_definitions/create", created);
+    return created;
+  }
+
+  /** The merchant renames or describes a definition (its type, namespace and key cannot change). */
+  updateMetafieldDefinition(domain: string, ownerType: string, namespace: string, key: string, patch: { name?: string; description?: string | null }): StoredMetafieldDefinition {
+    const shop = this.deps.shop(domain);
+    const definition = this.findDefinition(shop, ownerType, namespace, key);
+    if (!definition) throw new Error(`metafield definition ${namespace}.${key} not found`);
+    Object.assign(definition, patch);
+    this.emitDefinition(shop, "metafield_definitions/update", definition);
+    return definition;
+  }
+
+  /** The merchant deletes a definition; the metafields stay, as unstructured ones. */
+  deleteMetafieldDefinition(domain: string, ownerType: string, namespace: string, key: string): void {
+    const shop = this.deps.shop(domain);
+    const definition = this.findDefinition(shop, ownerType, namespace, key);
+    if (!definition) throw new Error(`metafield definition ${namespace}.${key} not found`);
+    shop.metafieldDefinitions.splice(shop.metafieldDefinitions.indexOf(definition), 1);
+    this.emitDefinition(shop, "metafield_definitions/delete", definition);
+  }
+
+  private findDefinition(shop: ShopState, ownerType: string, namespace: string, key: string): StoredMetafieldDefinition | undefined {
+    return shop.metafieldDefinitions.find((d) => d.ownerType === ownerType && d.namespace === namespace && d.key === key);
+  }
+
+  private emitDefinition(shop: ShopState, topic: string, definition: StoredMetafieldDefinition): void {
+    this.deps.emit({ shopDomain: shop.domain, topic, resource: { ...structuredClone(definition), id: String(definition.id), admin_graphql_api_id: gid("MetafieldDefinition", definition.id) } });
   }
 
   /** The merchant removes the app: the token stops working and app/uninstalled is reported. */

@@ -45,7 +45,8 @@ export interface AdminStandInOptions {
   onBulkOperationFinish?: (shopDomain: string, payload: BulkOperationFinishPayload) => void;
   /**
    * Called for every merchant action and for changes the app's own calls cause that Shopify
-   * reports by webhook (tagsAdd → customers/update, segmentCreate → segments/create), with the
+   * reports by webhook (tagsAdd → customers/update, segmentCreate → segments/create,
+   * metafieldDefinitionCreate → metafield_definitions/create), with the
    * webhook topic. A throw from it fails a merchant action but never an Admin API call.
    */
   onChange?: (event: ChangeEvent) => void;
@@ -100,7 +101,7 @@ export interface AdminStandIn {
 /** "ORDERS_CREATE" → "orders/create" */
 export function webhookTopicOf(graphqlTopic: string): string {
   const lower = graphqlTopic.toLowerCase();
-  const known = ["bulk_operations", "customer_tags", "app"];
+  const known = ["bulk_operations", "customer_tags", "metafield_definitions", "app"];
   for (const prefix of known) if (lower.startsWith(`${prefix}_`)) return `${prefix}/${lower.slice(prefix.length + 1)}`;
   return lower.replace("_", "/");
 }

@@ -281,6 +281,8 @@ export const mutationResolvers: Record<string, Resolver> = {
         },
       };
       ctx.shop.metafieldDefinitions.push(stored);
+      // Shopify reports the app's own definitions too
+      ctx.env.onChange(ctx.shop, "metafield_definitions/create", { ...structuredClone(stored), id: String(stored.id), admin_graphql_api_id: gid("MetafieldDefinition", stored.id) });
       return { createdDefinition: metafieldDefinitionNode(stored), userErrors: [] };
     },
   ),

@@ -1,6 +1,6 @@
 /** Small hand-made dataset records for the webhook tests: one of each, filled the way a real shop would. */
 import type { DatasetCheckout, DatasetCustomer, DatasetOrder, DatasetProduct, DatasetRefund, DatasetShop } from "../dataset";
-import type { PayloadLookups, TopicResources, WebhookTopic } from "./payloads";
+import type { MetafieldDefinitionRecord, PayloadLookups, TopicResources, WebhookTopic } from "./payloads";
 
 export const shop: DatasetShop = {
   myshopifyDomain: "fixture.myshopify.com",
@@ -130,6 +130,9 @@ export const bareCustomer: DatasetCustomer = {
   metafields: [],
 };
 
+/** the definition of the customer's `custom.birthday` metafield */
+export const definition: MetafieldDefinitionRecord = { ownerType: "CUSTOMER", namespace: "custom", key: "birthday", name: "Birthday", type: "date" };
+
 export const lookups: PayloadLookups = { shop, shopId: SHOP_ID, customer: (id) => [customer, bareCustomer].find((c) => c.id === id) };
 
 /** One resource per topic, as `buildPayload` takes it. */
@@ -156,6 +159,9 @@ export const resources: { [K in WebhookTopic]: TopicResources[K] } = {
     status: "completed",
     type: "query",
   },
+  "metafield_definitions/create": definition,
+  "metafield_definitions/update": { ...definition, name: "Date of birth" },
+  "metafield_definitions/delete": { id: "4400000001", type: definition.type },
   "customers/data_request": { customer, orderIds: [order.id], requestId: 9999 },
   "customers/redact": { customer, orderIds: [order.id] },
   "shop/redact": shop,
@@ -180,5 +186,7 @@ export const edgeResources: { [K in WebhookTopic]?: TopicResources[K][] } = {
   "customers_marketing_consent/update": [bareCustomer],
   "customers/purchasing_summary": [{ customer: bareCustomer, orders: [order], occurredAt: "2025-06-06T10:00:00.000Z" }],
   "customers/data_request": [{ customer: bareCustomer, orderIds: [], requestId: 1 }],
+  "metafield_definitions/create": [{ ownerType: "PRODUCTVARIANT", namespace: "specs", key: "weight", name: "Weight", type: "number_decimal" }],
+  "metafield_definitions/delete": [{ id: "4400000002", type: "list.single_line_text_field" }],
   "bulk_operations/finish": [{ admin_graphql_api_id: "gid://shopify/BulkOperation/2", completed_at: null, created_at: "2025-06-06T00:00:00-04:00", error_code: "access_denied", status: "failed", type: "mutation" }],
 };

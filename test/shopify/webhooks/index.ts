@@ -33,6 +33,8 @@ export {
   appUninstalledPayload,
   scopesUpdatePayload,
   bulkOperationFinishPayload,
+  metafieldDefinitionPayload,
+  metafieldDefinitionDeletePayload,
   customersDataRequestPayload,
   customersRedactPayload,
   shopRedactPayload,
@@ -49,6 +51,8 @@ export type {
   ProductWebhookPayload,
   CheckoutWebhookPayload,
   AppUninstalledWebhookPayload,
+  MetafieldDefinitionRecord,
+  MetafieldDefinitionWebhookPayload,
 } from "./payloads";
 export { WebhookSender, MAX_RETRIES, SHOPIFY_RETRY_SCHEDULE_MS, exponentialBackoff } from "./sender";
 export type { WebhookSenderOptions, WebhookDelivery, WebhookEvent, DeliveryOptions, DeliveryAttempt } from "./sender";

