@@ -114,16 +114,52 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     throw error;
   }
 
+  const watcher = watchPublishing(standIn, log);
   return {
     appUrl,
     signInUrl: `${appUrl}/demo`,
     standIn,
     dataset,
     async close() {
+      clearInterval(watcher);
       server?.kill("SIGTERM");
       await standIn.close();
     },
   };
+}
+
+/**
+ * Shows publishing at work: whenever the customers carrying `$app:segments` in the stand-in (what
+ * the theme block and the discount Function read) have changed and settled, one line says how many
+ * carry which segments.
+ */
+function watchPublishing(standIn: ShopifyStandIn, log: (line: string) => void): NodeJS.Timeout {
+  // nothing published is not news
+  let shown = "0||0";
+  let last = shown;
+  const timer = setInterval(() => {
+    const shop = standIn.admin.shop(DEMO_SHOP);
+    const bySegment = new Map<string, number>();
+    let customers = 0;
+    let tagged = 0;
+    for (const metafields of shop.metafields.values()) {
+      const value = metafields.find((m) => /^app--\d+$/.test(m.namespace) && m.key === "segments")?.value;
+      if (!value) continue;
+      customers += 1;
+      for (const handle of JSON.parse(value) as string[]) bySegment.set(handle, (bySegment.get(handle) ?? 0) + 1);
+    }
+    for (const customer of shop.customers.values()) if (customer.tags.some((tag) => tag.startsWith("segment:"))) tagged += 1;
+    const summary = [...bySegment].sort(([a], [b]) => (a < b ? -1 : 1)).map(([handle, n]) => `${handle} ${n.toLocaleString("en")}`).join(", ");
+    const now = `${customers}|${summary}|${tagged}`;
+    // a line once the numbers hold still for a tick, not one per request while a publish runs
+    if (now === last && now !== shown) {
+      shown = now;
+      log(`Published: ${customers.toLocaleString("en")} customers carry $app:segments in the stand-in${summary ? ` (${summary})` : ""}${tagged ? `; ${tagged.toLocaleString("en")} carry segment: tags` : ""}`);
+    }
+    last = now;
+  }, 1_000);
+  timer.unref();
+  return timer;
 }
 
 async function waitForHttp(url: string, timeoutMs: number, child: ChildProcess): Promise<void> {

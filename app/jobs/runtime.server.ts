@@ -8,7 +8,9 @@ import type { Env } from "~/env.server";
 import { logger } from "~/logger.server";
 import { EXPORT_JOB, exportJobHandler } from "~/services/exports.server";
 import { DAILY_MEMBERSHIP_JOB, dailyMembershipJobHandler } from "~/services/membership.server";
+import { MIRROR_JOB, nativeMirrorJobHandler } from "~/services/native-segments.server";
 import { PREDICTIONS_JOB, predictionsJobHandler } from "~/services/predictions.server";
+import { PUBLISH_JOB, publishJobHandler } from "~/services/publish.server";
 import type { AdminClient } from "~/shopify/admin-client.server";
 import { SYNC_JOB_KIND, syncJobHandler } from "~/sync/bulk-import.server";
 import type { SyncDeps } from "~/sync/deps";
@@ -26,6 +28,8 @@ export function jobHandlers(deps: SyncDeps): JobHandlers {
     [RECONCILE_JOB]: reconcileJobHandler(deps),
     [PREDICTIONS_JOB]: predictionsJobHandler(deps),
     [EXPORT_JOB]: exportJobHandler(deps),
+    [PUBLISH_JOB]: publishJobHandler(deps),
+    [MIRROR_JOB]: nativeMirrorJobHandler(deps),
   };
 }
 

@@ -220,4 +220,56 @@ describe("segment editor page", () => {
     expect(await post(id, { intent: "delete", name: "Regulars", description: "", query: "number_of_orders >= 3" })).toMatchObject({ status: 302, location: "/app/segments" });
     expect(await ctx.store.db.segment.findUnique({ where: { id } })).toBeNull();
   });
+
+  it("turns the tag and the native mirror on and off through the action, 400 for bad input, 404 for another shop's segment", async () => {
+    const { MIRROR_JOB } = await import("~/services/native-segments.server");
+    const refused = await post(ids.loyal!, { intent: "publishing", publishTag: "maybe", mirrorNative: "" });
+    expect(refused).toMatchObject({ status: 400, body: { intent: "publishing", ok: false, fields: { publishTag: { key: "publishing.error.flag" }, mirrorNative: { key: "publishing.error.flag" } } } });
+    expect(await post(ids.loyal!, { intent: "publishing" })).toMatchObject({ status: 400, body: { fields: { publishTag: { key: "publishing.error.nothing" } } } });
+    expect(await post(ids.foreign!, { intent: "publishing", publishTag: "true" })).toMatchObject({ status: 404 });
+    expect(await post(ids.loyal!, { intent: "publishing", publishTag: "true" }, OTHER)).toMatchObject({ status: 404 });
+    expect(await post("new", { intent: "publishing", publishTag: "true" })).toMatchObject({ status: 404 });
+    expect(await ctx.store.db.segment.findUnique({ where: { id: ids.foreign! }, select: { publishTag: true, mirrorNative: true } })).toEqual({ publishTag: false, mirrorNative: false });
+    expect(await ctx.store.db.segment.findUnique({ where: { id: ids.loyal! }, select: { publishTag: true, mirrorNative: true } })).toEqual({ publishTag: false, mirrorNative: false });
+
+    const tagged = await post(ids.loyal!, { intent: "publishing", publishTag: "true" });
+    expect(tagged).toMatchObject({ status: 200, body: { intent: "publishing", ok: true, publishing: { handle: "loyal-big-spenders", tag: "segment:loyal-big-spenders", publishTag: true } } });
+    const mirrored = await post(ids.loyal!, { intent: "publishing", mirrorNative: "true" });
+    expect(mirrored).toMatchObject({ status: 200, body: { publishing: { publishTag: true, mirror: { on: true, state: "pending", mirrorability: { ok: true } } } } });
+    expect(await ctx.store.db.job.findMany({ where: { kind: MIRROR_JOB }, select: { state: true, payload: true } })).toEqual([{ state: "QUEUED", payload: { shopId: expect.any(Number), segmentId: ids.loyal } }]);
+
+    // the page: the handle with Copy, the theme editor with the block ready to add, both toggles on and the mirror pending
+    const html = render((await load(ids.loyal!)).data);
+    expect(html).toContain("Publishing");
+    expect(html).toContain('value="loyal-big-spenders"');
+    expect(html).toContain(">Copy<");
+    const themeEditor = html.match(/<a [^>]*href="shopify:\/\/admin\/themes[^>]*>/)?.[0] ?? "";
+    expect(themeEditor).toContain(`href="shopify://admin/themes/current/editor?template=index&amp;addAppBlockId=${ctx.apiKey}/segment-banner&amp;target=newAppsSection"`);
+    expect(themeEditor).toContain('target="_top"');
+    expect(html).toContain("Add the banner to your theme");
+    expect(html).toContain("Tag members segment:loyal-big-spenders in Shopify");
+    expect(html).toContain("Keep a Shopify segment in step");
+    expect(html).toContain("Updating in Shopify");
+    expect(html.match(/<input[^>]*type="checkbox"[^>]*>/g)?.filter((input) => input.includes("checked")).length).toBe(2);
+    const dutch = render((await load(ids.loyal!)).data, undefined, "nl");
+    expect(dutch).toContain("Leden taggen met segment:loyal-big-spenders in Shopify");
+    expect(dutch).toContain("Banner aan je thema toevoegen");
+
+    expect(await post(ids.loyal!, { intent: "publishing", publishTag: "false", mirrorNative: "false" })).toMatchObject({ status: 200, body: { publishing: { publishTag: false, mirror: { on: false } } } });
+  });
+
+  it("shows why a segment with the app's own filters cannot have a Shopify segment, and refuses to turn it on", async () => {
+    const shop = await ctx.store.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    const young = await ctx.store.db.segment.create({ data: { shopId: shop.id, name: "Young", handle: "young", query: "age < 30 AND customer_tags CONTAINS 'club'" } });
+    const html = render((await load(young.id)).data);
+    expect(html).toContain("age is the app&#x27;s own filter; Shopify&#x27;s segments cannot use it.");
+    const mirror = html.match(/<input[^>]*type="checkbox"[^>]*>/g)?.[1] ?? "";
+    expect(mirror).toContain("disabled");
+    expect(render((await load(young.id)).data, undefined, "nl")).toContain("age is een eigen filter van de app");
+    expect(await post(young.id, { intent: "publishing", mirrorNative: "true" })).toMatchObject({
+      status: 400,
+      body: { ok: false, fields: { mirrorNative: { key: "native.reason.appFilter", params: { filter: "age" } } } },
+    });
+    expect(await ctx.store.db.segment.findUniqueOrThrow({ where: { id: young.id } })).toMatchObject({ mirrorNative: false });
+  });
 });

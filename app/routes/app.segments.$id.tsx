@@ -2,9 +2,12 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { useActionData, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { z } from "zod";
 import { db, dbKind } from "~/db.server";
+import { env } from "~/env.server";
 import { resolveLocale } from "~/i18n";
+import { wakeInProcessWorker } from "~/jobs/runtime.server";
 import { authenticate } from "~/shopify.server";
-import { loadEditor, submitEditor } from "~/services/segment-editor.server";
+import { loadEditor, submitEditor, submitPublishing } from "~/services/segment-editor.server";
+import { PUBLISHING_INTENT } from "~/components/segment-editor/PublishingCard";
 import { COUNT_ACTION, SegmentEditor, type RefusedSave } from "~/components/segment-editor/SegmentEditor";
 import { useIntentToast } from "~/components/segment-editor/useIntentToast";
 
@@ -12,7 +15,7 @@ import { useIntentToast } from "~/components/segment-editor/useIntentToast";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const templateKey = new URL(request.url).searchParams.get("template");
-  const editor = await loadEditor({ db, shop: session.shop, id: params.id ?? "", templateKey, locale: resolveLocale(request) });
+  const editor = await loadEditor({ db, shop: session.shop, id: params.id ?? "", templateKey, locale: resolveLocale(request), apiKey: env().SHOPIFY_API_KEY });
   if (!editor) throw new Response("Not found", { status: 404 });
   return editor;
 };
@@ -25,6 +28,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await request.formData();
+  if (form.get("intent") === PUBLISHING_INTENT) {
+    // the publishing card's toggles: its own answer, read by its fetcher
+    const toggled = await submitPublishing({ db, shop: session.shop, id: params.id ?? "", form, now: new Date() });
+    if (!toggled) throw new Response("Not found", { status: 404 });
+    if (!toggled.ok) return data({ intent: PUBLISHING_INTENT, ...toggled }, { status: 400 });
+    wakeInProcessWorker();
+    return data({ intent: PUBLISHING_INTENT, ...toggled });
+  }
   const locale = z.enum(["en", "nl"]).catch(resolveLocale(request)).parse(form.get("locale"));
   const result = await submitEditor({ db, kind: dbKind, shop: session.shop, id: params.id ?? "", form, now: new Date(), locale });
   if (!result) throw new Response("Not found", { status: 404 });
@@ -42,7 +53,9 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, default
 
 export default function SegmentEditorPage() {
   const editor = useLoaderData<typeof loader>();
-  const errors = useActionData<typeof action>();
+  const answer = useActionData<typeof action>();
+  // the publishing card answers its own fetcher; what comes here is the editor form's refusal
+  const errors = answer && "problems" in answer ? answer : undefined;
   useIntentToast(Boolean(errors));
   // a save or duplicate lands on the saved segment: start from what was stored
   const key = editor.segment ? `${editor.segment.id}:${editor.segment.updatedAt}` : `new:${editor.templateKey ?? ""}`;

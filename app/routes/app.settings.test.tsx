@@ -12,7 +12,9 @@ vi.mock("@remix-run/react", async (importOriginal) => ({
   useLoaderData: () => page.data,
   useActionData: () => page.action,
   useNavigation: () => ({ state: "idle" }),
+  useFetcher: () => ({ state: "idle", data: undefined, formData: undefined, submit: () => undefined, load: () => undefined }),
   Form: (props: object) => <form {...props} />,
+  Link: ({ to, children }: { to: string; children: unknown }) => <a href={to}>{children as string}</a>,
 }));
 
 const { adminRequest, installTestShop } = await import("../../test/app/test-app");
@@ -160,5 +162,85 @@ describe("Settings: predictions", () => {
     }
     expect(status).toBeDefined();
     expect(status).not.toBe(200);
+  });
+});
+
+describe("Settings: publishing to Shopify", () => {
+  const PUBLISHER = "settings-publishing.myshopify.com";
+  const NEIGHBOUR = "settings-publishing-other.myshopify.com";
+
+  it("lists the shop's segments with their toggles, the reason a mirror is impossible, the bulk switches and Republish all", async () => {
+    const shop = await installTestShop(ctx, PUBLISHER);
+    const other = await installTestShop(ctx, NEIGHBOUR);
+    await ctx.store.db.segment.createMany({
+      data: [
+        { shopId: shop.id, name: "Champions", handle: "champions", query: "rfm_group = 'CHAMPIONS'", publishTag: true },
+        { shopId: shop.id, name: "Likely to churn", handle: "likely-to-churn", query: "churn_probability > 0.7" },
+        { shopId: other.id, name: "Not yours", handle: "not-yours", query: "amount_spent > 1" },
+      ],
+    });
+    const data = await loader({ request: await adminRequest(ctx, "/app/settings", PUBLISHER), params: {}, context: {} });
+    expect(data.publishing.map((segment) => [segment.name, segment.tag, segment.publishTag, segment.mirror.mirrorability.ok])).toEqual([
+      ["Champions", "segment:champions", true, true],
+      ["Likely to churn", "segment:likely-to-churn", false, false],
+    ]);
+    const html = render(data, { intent: "publishing.bulk", changed: 2 });
+    for (const text of ["Publishing to Shopify", "Champions", "segment:champions", "Likely to churn", "Tags on for all", "Tags off for all", "Mirrors on for all that can", "Mirrors off for all", "Republish all", "2 segments changed"]) {
+      expect(html).toContain(text);
+    }
+    expect(html).toContain("churn_probability is the app&#x27;s own filter; Shopify&#x27;s segments cannot use it.");
+    expect(html).not.toContain("Not yours");
+    const dutch = render(data, { intent: "publishing.republish", customers: 12 }, "nl");
+    expect(dutch).toContain("Publiceren naar Shopify");
+    expect(dutch).toContain("Alles opnieuw publiceren");
+    expect(dutch).toContain("12 klanten worden opnieuw gepubliceerd");
+    expect(dutch).toContain("churn_probability is een eigen filter van de app");
+  });
+
+  it("sets one segment's toggles: 400 for bad input, 404 for another shop's segment", async () => {
+    const shop = await installTestShop(ctx, PUBLISHER);
+    const other = await installTestShop(ctx, NEIGHBOUR);
+    const mine = await ctx.store.db.segment.create({ data: { shopId: shop.id, name: "Regulars", handle: "regulars", query: "number_of_orders >= 3" } });
+    const theirs = await ctx.store.db.segment.create({ data: { shopId: other.id, name: "Theirs", handle: "theirs", query: "number_of_orders >= 3" } });
+    expect(await post(PUBLISHER, { intent: "publishing.segment", segmentId: mine.id, publishTag: "on" })).toMatchObject({ status: 400, body: { fields: { publishTag: { key: "publishing.error.flag" } } } });
+    expect(await post(PUBLISHER, { intent: "publishing.segment", publishTag: "true" })).toMatchObject({ status: 400 });
+    expect(await post(PUBLISHER, { intent: "publishing.segment", segmentId: theirs.id, publishTag: "true", mirrorNative: "true" })).toMatchObject({ status: 404 });
+    expect(await ctx.store.db.segment.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({ publishTag: false, mirrorNative: false });
+
+    expect(await post(PUBLISHER, { intent: "publishing.segment", segmentId: mine.id, publishTag: "true", mirrorNative: "true" })).toEqual({ status: 200, body: { intent: "publishing.segment", ok: true } });
+    expect(await ctx.store.db.segment.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({ publishTag: true, mirrorNative: true });
+    const { MIRROR_JOB } = await import("~/services/native-segments.server");
+    expect(await ctx.store.db.job.count({ where: { kind: MIRROR_JOB, shopId: shop.id, state: "QUEUED" } })).toBe(1);
+    expect(await ctx.store.db.job.count({ where: { shopId: other.id } })).toBe(0);
+  });
+
+  it("switches tags and mirrors for all of the shop's segments, mirrors only where Shopify can say the query, and republishes all", async () => {
+    const shop = await installTestShop(ctx, PUBLISHER);
+    const other = await installTestShop(ctx, NEIGHBOUR);
+    const { MIRROR_JOB } = await import("~/services/native-segments.server");
+    const { PUBLISH_JOB } = await import("~/services/publish.server");
+    expect(await post(PUBLISHER, { intent: "publishing.bulk", target: "everything", value: "on" })).toMatchObject({ status: 400, body: { fields: { target: { key: "publishing.error.target" } } } });
+    expect(await post(PUBLISHER, { intent: "publishing.bulk", target: "tags", value: "maybe" })).toMatchObject({ status: 400, body: { fields: { value: { key: "publishing.error.value" } } } });
+
+    const mine = await ctx.store.db.segment.findMany({ where: { shopId: shop.id } });
+    const tagsBefore = mine.filter((segment) => !segment.publishTag).length;
+    expect(await post(PUBLISHER, { intent: "publishing.bulk", target: "tags", value: "on" })).toEqual({ status: 200, body: { intent: "publishing.bulk", changed: tagsBefore } });
+    expect(await ctx.store.db.segment.count({ where: { shopId: shop.id, publishTag: false } })).toBe(0);
+    expect(await ctx.store.db.segment.count({ where: { shopId: other.id, publishTag: true } })).toBe(0);
+
+    // Regulars' mirror is on already; Champions can be mirrored; Likely to churn cannot
+    expect(await post(PUBLISHER, { intent: "publishing.bulk", target: "mirrors", value: "on" })).toEqual({ status: 200, body: { intent: "publishing.bulk", changed: 1 } });
+    expect(await ctx.store.db.segment.findMany({ where: { shopId: shop.id }, select: { name: true, mirrorNative: true }, orderBy: { name: "asc" } })).toEqual([
+      { name: "Champions", mirrorNative: true },
+      { name: "Likely to churn", mirrorNative: false },
+      { name: "Regulars", mirrorNative: true },
+    ]);
+    expect(await ctx.store.db.job.count({ where: { kind: MIRROR_JOB, shopId: shop.id } })).toBeGreaterThanOrEqual(2);
+    expect(await post(PUBLISHER, { intent: "publishing.bulk", target: "mirrors", value: "off" })).toEqual({ status: 200, body: { intent: "publishing.bulk", changed: 2 } });
+
+    const republished = await post(PUBLISHER, { intent: "publishing.republish" });
+    expect(republished).toMatchObject({ status: 200, body: { intent: "publishing.republish", customers: expect.any(Number) } });
+    expect(await ctx.store.db.job.count({ where: { kind: PUBLISH_JOB, shopId: shop.id } })).toBe(1);
+    expect(await ctx.store.db.job.count({ where: { kind: PUBLISH_JOB, shopId: other.id } })).toBe(0);
   });
 });

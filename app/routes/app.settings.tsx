@@ -4,7 +4,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, FormLayout, InlineStack, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { z } from "zod";
-import { db } from "~/db.server";
+import { db, dbKind } from "~/db.server";
 import { wakeInProcessWorker } from "~/jobs/runtime.server";
 import { authenticate } from "~/shopify.server";
 import { getShopOverview } from "~/store/shops.server";
@@ -20,6 +20,9 @@ import {
   type RefitReason,
 } from "~/services/predictions.server";
 import { queueSyncRun } from "~/sync/bulk-import.server";
+import { republishAll } from "~/services/publish.server";
+import { bulkPublishing, savePublishing, shopPublishing } from "~/services/segment-publishing.server";
+import { PUBLISHING_BULK_INTENT, PUBLISHING_REPUBLISH_INTENT, PUBLISHING_SEGMENT_INTENT, PublishingSettings, type PublishingResult } from "~/components/PublishingSettings";
 import { useI18n } from "~/components/I18nProvider";
 import { formatCount, formatDateTime } from "~/components/format";
 import { formatMoney } from "~/components/money";
@@ -28,21 +31,24 @@ import type { Locale, Translate } from "~/i18n";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const [overview, predictions, events, dataRequests] = await Promise.all([
+  const [overview, predictions, events, dataRequests, publishing] = await Promise.all([
     getShopOverview({ db, shop: session.shop }),
     predictionsOverview(db, { shop: session.shop }),
     listWebhookEvents({ db, shop: session.shop, take: 20 }),
     listDataRequests(db, { shop: session.shop, take: 20 }),
+    shopPublishing(db, { shop: session.shop }),
   ]);
   return {
     overview,
     predictions,
+    publishing: publishing ?? [],
     dataRequests: dataRequests.map(({ id, customerShopifyId, requestedAt, assembledAt, erased }) => ({ id, customerShopifyId, requestedAt, ready: assembledAt !== null && !erased })),
     events: events.map(({ id, topic, status, receivedAt, attempts, lastError }) => ({ id, topic, status, receivedAt, attempts, lastError: lastError?.split("\n")[0] ?? null })),
   };
 };
 
-const settingsIntent = z.object({ intent: z.enum(["sync", "refit", "predictions"]) });
+const settingsIntent = z.object({ intent: z.enum(["sync", "refit", "predictions", PUBLISHING_SEGMENT_INTENT, PUBLISHING_BULK_INTENT, PUBLISHING_REPUBLISH_INTENT]) });
+const segmentField = z.object({ segmentId: z.string().min(1).max(100) });
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -70,6 +76,28 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       wakeInProcessWorker();
       return { intent: "predictions" as const, saved: true };
     }
+    case PUBLISHING_SEGMENT_INTENT: {
+      // one segment's toggles, from its row's fetcher: another shop's segment is 404
+      const target = segmentField.safeParse(form);
+      if (!target.success) return data({ intent: PUBLISHING_SEGMENT_INTENT, ok: false as const, fields: {} }, { status: 400 });
+      const saved = await savePublishing(db, { shop: session.shop, id: target.data.segmentId, form, now });
+      if (!saved) return data({ intent: PUBLISHING_SEGMENT_INTENT, error: "segment not found" }, { status: 404 });
+      if (!saved.ok) return data({ intent: PUBLISHING_SEGMENT_INTENT, ...saved }, { status: 400 });
+      wakeInProcessWorker();
+      return { intent: PUBLISHING_SEGMENT_INTENT, ok: true as const };
+    }
+    case PUBLISHING_BULK_INTENT: {
+      const changed = await bulkPublishing(db, { shop: session.shop, form, now });
+      if (!changed) return data({ error: "shop not installed" }, { status: 404 });
+      if (!changed.ok) return data({ intent: PUBLISHING_BULK_INTENT, fields: changed.fields } satisfies PublishingResult, { status: 400 });
+      wakeInProcessWorker();
+      return { intent: PUBLISHING_BULK_INTENT, changed: changed.changed } satisfies PublishingResult;
+    }
+    case PUBLISHING_REPUBLISH_INTENT: {
+      const { customers } = await republishAll({ db, kind: dbKind, shopId: shop.id, now });
+      wakeInProcessWorker();
+      return { intent: PUBLISHING_REPUBLISH_INTENT, customers } satisfies PublishingResult;
+    }
   }
 };
 
@@ -86,7 +114,7 @@ async function downloadReport(id: number) {
 }
 
 export default function Settings() {
-  const { overview, predictions, events, dataRequests } = useLoaderData<typeof loader>();
+  const { overview, predictions, events, dataRequests, publishing } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, locale } = useI18n();
@@ -132,6 +160,9 @@ export default function Settings() {
             />
           </Layout.AnnotatedSection>
         ) : null}
+        <Layout.AnnotatedSection title={t("publishing.settings.title")} description={t("publishing.settings.description")}>
+          <PublishingSettings segments={publishing} result={publishingResult(result)} busy={publishingBusy(navigation.formData)} />
+        </Layout.AnnotatedSection>
         <Layout.AnnotatedSection title={t("settings.dataRequests")} description={t("settings.dataRequests.description")}>
           <Card>
             {dataRequests.length === 0 ? (
@@ -174,6 +205,25 @@ export default function Settings() {
 }
 
 type ActionResult = ReturnType<typeof useActionData<typeof action>>;
+
+/** The action's answer to a bulk switch or "Republish all", if that is what it answered. */
+function publishingResult(result: ActionResult): PublishingResult | null {
+  if (!result || !("intent" in result)) return null;
+  if (result.intent === PUBLISHING_BULK_INTENT) {
+    if ("changed" in result && typeof result.changed === "number") return { intent: result.intent, changed: result.changed };
+    if ("fields" in result && result.fields) return { intent: result.intent, fields: result.fields };
+  }
+  if (result.intent === PUBLISHING_REPUBLISH_INTENT && "customers" in result && typeof result.customers === "number") return { intent: result.intent, customers: result.customers };
+  return null;
+}
+
+/** Which publishing button is submitting: "tags-on", "mirrors-off", "republish"… */
+function publishingBusy(formData: FormData | undefined): string | null {
+  const intent = formData?.get("intent");
+  if (intent === PUBLISHING_REPUBLISH_INTENT) return "republish";
+  if (intent === PUBLISHING_BULK_INTENT) return `${String(formData?.get("target"))}-${String(formData?.get("value"))}`;
+  return null;
+}
 
 // the component may not import values from .server modules: the reasons again, tied to their type
 const REFIT_REASONS = ["sync", "nightly", "manual"] as const satisfies readonly RefitReason[];

@@ -256,7 +256,8 @@ class Checker {
   }
 }
 
-function operatorOf(clause: Clause): ClauseOperator {
+/** The operator a clause uses, as the filter catalogue names it. */
+export function operatorOf(clause: Clause): ClauseOperator {
   switch (clause.kind) {
     case "Comparison":
       return clause.operator;

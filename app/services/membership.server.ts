@@ -15,6 +15,9 @@
  *
  * A segment whose stored query no longer checks (a metafield definition it names was removed) is
  * skipped — logged once — and its members are left as they were.
+ *
+ * Publishing (decision 010): every customer whose rows change is marked dirty in CustomerPublication
+ * in the same transaction, and a `segments.publish` job is queued once the change has committed.
  */
 import { z } from "zod";
 import type { DatabaseKind, Db } from "~/db/client";
@@ -31,8 +34,10 @@ import type { CustomerRecord } from "~/segments/record";
 import type { EvaluationContext } from "~/segments/semantics";
 import { addDays, isTimeZone, localDay, startOfDay } from "~/segments/time";
 import { loadCustomerRecords } from "~/store/customer-records.server";
+import { hasDirtyCustomers, markCustomersDirty, markDirtySql } from "~/store/publish.server";
 import type { SyncDeps } from "~/sync/deps";
 import { currencyDigits } from "~/sync/money";
+import { queuePublish } from "./publish.server";
 
 export const DAILY_MEMBERSHIP_JOB = "membership.daily";
 
@@ -382,6 +387,8 @@ export async function refreshMembership(db: Db, args: { shopId: number; customer
     totals.joined += changes.joined;
     totals.left += changes.left;
   }
+  // the changed customers were marked dirty with their rows; publish them (after commit, see queuePublish)
+  if (totals.joined + totals.left > 0) await queuePublish(db, { shopId });
   return totals;
 }
 
@@ -425,6 +432,8 @@ function refreshChunk(db: Db, postgres: boolean, shopId: number, live: readonly 
       const left = await deleteMembers(tx, postgres, shopId, leaves, now, true);
       // a customer that is gone cannot carry an event (its events went with it)
       left.push(...(await deleteMembers(tx, postgres, shopId, departed, now, false)));
+      // what they carry in Shopify is out of date (a customer that is gone has no row to mark)
+      await markCustomersDirty(tx, postgres ? "postgresql" : "sqlite", shopId, [...joined, ...left].map((x) => x.customerId));
       if (gone.length > 0) await recountShop(tx, postgres, shopId);
       else await adjustCounts(tx, postgres, shopId, joined, left);
       return { joined: joined.length, left: left.length };
@@ -491,7 +500,7 @@ async function recomputeChecked(db: Db, kind: DatabaseKind, shop: ShopSegments, 
   const compiled = compileToSql(checked, { dialect: kind, shopId, now: now.getTime(), timeZone: shop.timeZone, currencyDigits: shop.currencyDigits });
   const day = localDay(now.getTime(), shop.timeZone);
 
-  return withConflictRetry(() =>
+  const result = await withConflictRetry(() =>
     db.$transaction(
       async (tx) => {
         const changes = postgres ? await diffPostgres(tx, compiled, shopId, segmentId, now) : await diffSqlite(tx, compiled, shopId, segmentId, now);
@@ -502,6 +511,9 @@ async function recomputeChecked(db: Db, kind: DatabaseKind, shop: ShopSegments, 
       { timeout: 15 * 60_000, maxWait: 60_000 },
     ),
   );
+  // those who joined or left were marked dirty in the transaction; publish them
+  if (result.joined + result.left > 0) await queuePublish(db, { shopId });
+  return result;
 }
 
 /** Sets memberCount from the rows and computedAt, and upserts the day's size: one statement on PostgreSQL. */
@@ -560,7 +572,9 @@ async function diffPostgres(tx: Tx, compiled: { text: string; params: readonly u
        INSERT INTO "SegmentMembershipEvent" ("shopId", "segmentId", "customerId", "change", "at")
        SELECT ${shop}, ${segment}, r."customerId", ${q.change("LEFT")}, ${at} FROM removed AS r
        UNION ALL
-       SELECT ${shop}, ${segment}, a."customerId", ${q.change("JOINED")}, ${at} FROM added AS a)
+       SELECT ${shop}, ${segment}, a."customerId", ${q.change("JOINED")}, ${at} FROM added AS a),
+     dirtied AS (
+       ${markDirtySql(`SELECT x."customerId", ${shop} AS "shopId" FROM (SELECT r."customerId" FROM removed AS r UNION SELECT a."customerId" FROM added AS a) AS x`)})
      SELECT (SELECT count(*) FROM added) AS "joined", (SELECT count(*) FROM removed) AS "left"`,
     ...q.params,
   );
@@ -586,6 +600,8 @@ async function diffSqlite(tx: Tx, compiled: { text: string; params: readonly unk
     segmentId,
     shopId,
   );
+  // what leavers and joiners carry in Shopify is out of date
+  await tx.$executeRawUnsafe(markDirtySql(`SELECT m."customerId", m."shopId" FROM "SegmentMember" AS m WHERE ${leaving}`), segmentId, shopId);
   const left = await tx.$executeRawUnsafe(`DELETE FROM "SegmentMember" AS m WHERE ${leaving}`, segmentId, shopId);
   await tx.$executeRawUnsafe(
     `INSERT INTO "SegmentMembershipEvent" ("shopId", "segmentId", "customerId", "change", "at") SELECT ?, ?, w."id", 'JOINED', ? FROM temp."membership_wanted" AS w WHERE ${joining}`,
@@ -594,6 +610,7 @@ async function diffSqlite(tx: Tx, compiled: { text: string; params: readonly unk
     at,
     segmentId,
   );
+  await tx.$executeRawUnsafe(markDirtySql(`SELECT w."id" AS "customerId", ? AS "shopId" FROM temp."membership_wanted" AS w WHERE ${joining}`), shopId, segmentId);
   const joined = await tx.$executeRawUnsafe(
     `INSERT INTO "SegmentMember" ("shopId", "segmentId", "customerId", "joinedAt") SELECT ?, ?, w."id", ? FROM temp."membership_wanted" AS w WHERE ${joining}`,
     shopId,
@@ -706,6 +723,8 @@ async function runShopDay(deps: SyncDeps, shopId: number, now: Date, signal: Abo
   const { recomputed, joined, left } = await recomputeSegments(db, kind, segments, { now, onlyRelativeDates: true, signal });
   await recordSegmentSizes(db, kind, shopId, localDay(now.getTime(), segments.timeZone), recomputed);
   logger.info({ shopId, segments: recomputed.size, joined, left }, "daily membership: relative-date segments recomputed");
+  // customers left unpublished (a process that died before queueing their publish, a job that failed for good)
+  if (await hasDirtyCustomers(db, shopId)) await queuePublish(db, { shopId });
 }
 
 async function startMissingRuns(deps: SyncDeps, now: Date): Promise<void> {

@@ -4,7 +4,7 @@ import { translator } from "~/i18n";
 import { FILTERS, operatorsOf } from "~/segments/filters";
 import { TEMPLATES } from "~/segments/templates";
 import { freshStore, storeKinds, type TestStore } from "../../test/store/harness";
-import { loadEditor, NEW_SEGMENT, submitEditor } from "./segment-editor.server";
+import { loadEditor, NEW_SEGMENT, submitEditor, submitPublishing } from "./segment-editor.server";
 import type { EditorData, SaveErrors } from "./segment-editor.types";
 
 const kinds = await storeKinds();
@@ -166,5 +166,33 @@ describe.each(kinds)("the segment editor's server side on %s", (kind: DatabaseKi
     }
     expect(await db.segment.findUniqueOrThrow({ where: { id: foreignId } })).toMatchObject({ name: "Theirs", query: "amount_spent > 1" });
     expect(await db.segment.count({ where: { name: { startsWith: "Theirs (" } } })).toBe(0);
+  });
+
+  it("loads a saved segment's publishing with the theme editor's deep link, and sets its toggles for this shop only", async () => {
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+    const mine = await db.segment.create({ data: { shopId: shop.id, name: "Club", handle: "club", query: "customer_tags CONTAINS 'club'" } });
+    const data = (await loadEditor({ db, shop: SHOP, id: mine.id, locale: "en", apiKey: "key-123" })) as EditorData;
+    expect(data.publishing).toEqual({
+      view: {
+        segmentId: mine.id,
+        name: "Club",
+        handle: "club",
+        tag: "segment:club",
+        publishTag: false,
+        mirror: { on: false, mirrorability: { ok: true }, state: "off", nativeSegmentId: null, nativeName: null, error: null },
+      },
+      themeEditorUrl: "shopify://admin/themes/current/editor?template=index&addAppBlockId=key-123/segment-banner&target=newAppsSection",
+    });
+    expect(((await load(NEW_SEGMENT)) as EditorData).publishing).toBeNull();
+    expect(((await load(mine.id)) as EditorData).publishing?.themeEditorUrl).toBeNull();
+
+    const toggle = (id: string, fields: Record<string, string>, shop = SHOP) => submitPublishing({ db, shop, id, form: form({ intent: "publishing", ...fields }), now: NOW });
+    expect(await toggle(mine.id, { publishTag: "yes" })).toEqual({ ok: false, fields: { publishTag: { key: "publishing.error.flag", params: {} } } });
+    expect(await toggle(foreignId, { publishTag: "true" })).toBeNull();
+    expect(await toggle(mine.id, { publishTag: "true" }, OTHER)).toBeNull();
+    expect(await toggle(NEW_SEGMENT, { publishTag: "true" })).toBeNull();
+    expect(await toggle(mine.id, { publishTag: "true", mirrorNative: "true" })).toMatchObject({ ok: true, publishing: { publishTag: true, mirror: { on: true, state: "pending" } } });
+    expect(await db.segment.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({ publishTag: true, mirrorNative: true, updatedAt: mine.updatedAt });
+    expect(await db.segment.findUniqueOrThrow({ where: { id: foreignId } })).toMatchObject({ publishTag: false, mirrorNative: false });
   });
 });

@@ -12,7 +12,9 @@ import type { Locale } from "~/i18n";
 import { FILTERS, metafieldFilter, operatorsOf, type FilterDefinition } from "~/segments/filters";
 import { TEMPLATES } from "~/segments/templates";
 import { findSegment, segmentShop } from "~/store/segments.server";
+import type { PublishingErrors, PublishingView } from "./publishing.types";
 import type { EditorData, EditorFilter, SaveErrors } from "./segment-editor.types";
+import { savePublishing, segmentPublishing, themeEditorUrl } from "./segment-publishing.server";
 import { deleteSegments, duplicateSegment, fieldMessages, saveSegment, suggestsValues } from "./segments.server";
 
 /** The id of the editor's route for a segment not saved yet: /app/segments/new. */
@@ -37,7 +39,7 @@ export function editorFilter(definition: FilterDefinition, locale: Locale): Edit
  * What the editor page loads for a segment of the shop (`id`) or a new one ("new", optionally from
  * a template). Null when the id is not a segment of this shop, or the shop is unknown: a 404.
  */
-export async function loadEditor(args: { db: Db; shop: string; id: string; templateKey?: string | null; locale: Locale }): Promise<EditorData | null> {
+export async function loadEditor(args: { db: Db; shop: string; id: string; templateKey?: string | null; locale: Locale; apiKey?: string }): Promise<EditorData | null> {
   const { db, locale } = args;
   const shop = await segmentShop({ db, shop: args.shop });
   if (!shop) return null;
@@ -48,14 +50,16 @@ export async function loadEditor(args: { db: Db; shop: string; id: string; templ
     })
     .sort((a, b) => a.label.localeCompare(b.label, locale) || a.name.localeCompare(b.name));
   const filters = [...[...FILTERS.values()].map((definition) => editorFilter(definition, locale)), ...metafields];
-  const base = { filters, currencyCode: shop.currencyCode, timeZone: shop.ianaTimezone };
+  const base = { filters, currencyCode: shop.currencyCode, timeZone: shop.ianaTimezone, publishing: null };
 
   if (args.id !== NEW_SEGMENT) {
     const segment = await findSegment({ db, shopId: shop.id, id: args.id });
     if (!segment) return null;
     const description = segment.description ?? "";
+    const publishing = await segmentPublishing(db, { shop: args.shop, id: segment.id });
     return {
       ...base,
+      publishing: publishing ? { view: publishing, themeEditorUrl: args.apiKey ? themeEditorUrl(args.apiKey) : null } : null,
       segment: { id: segment.id, name: segment.name, handle: segment.handle, description, query: segment.query, memberCount: segment.memberCount, updatedAt: segment.updatedAt.toISOString() },
       query: segment.query,
       name: segment.name,
@@ -112,4 +116,14 @@ export async function submitEditor(args: { db: Db; kind: DatabaseKind; shop: str
       return saved.ok ? { redirectTo: `/app/segments/${saved.segment.id}` } : saved;
     }
   }
+}
+
+/**
+ * The publishing card's toggles (intent "publishing"): publishTag and/or mirrorNative as "true" or
+ * "false". The segment's new publishing, the field messages (a 400), or null when `id` is not a
+ * segment of this shop (a 404).
+ */
+export async function submitPublishing(args: { db: Db; shop: string; id: string; form: FormData; now: Date }): Promise<{ ok: true; publishing: PublishingView } | PublishingErrors | null> {
+  if (args.id === NEW_SEGMENT) return null;
+  return savePublishing(args.db, { shop: args.shop, id: args.id, form: Object.fromEntries(args.form), now: args.now });
 }

@@ -4,6 +4,7 @@
  * loaders and fetchers serialise these as they are.
  */
 import type { ClauseOperator, FilterGroup, FilterType, FunctionParameter } from "~/segments/filters";
+import type { PublishingView } from "./publishing.types";
 
 /** One filter as the picker offers it: the catalogue's, plus the shop's own metafield definitions. */
 export interface EditorFilter {
@@ -51,6 +52,8 @@ export interface EditorData {
   filters: EditorFilter[];
   currencyCode: string;
   timeZone: string;
+  /** a saved segment's publishing controls (null for a new one); the theme editor's deep link when the app's API key is known */
+  publishing: { view: PublishingView; themeEditorUrl: string | null } | null;
 }
 
 /** A first member in the preview table. */

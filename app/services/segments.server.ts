@@ -41,6 +41,8 @@ import {
 } from "~/store/segments.server";
 import { currencyDigits } from "~/sync/money";
 import { recomputeSegment } from "./membership.server";
+import { mirrorsOfSegments, queueMirrorRemovals, queueNativeMirror } from "./native-segments.server";
+import { withMembersRepublished } from "./publish.server";
 import { queryProblems } from "./query-problems";
 import type { CountResponse, QueryProblem, SaveErrors, SuggestionsResponse } from "./segment-editor.types";
 
@@ -240,6 +242,8 @@ export async function saveSegment(args: SaveSegmentArgs): Promise<SaveResult | n
     const before = { name: existing.name, description: existing.description, query: existing.query, templateKey: existing.templateKey, updatedAt: existing.updatedAt };
     await recomputeOrUndo(db, kind, shop.id, existing.id, now, () => db.segment.updateMany({ where: { id: existing.id, shopId: shop.id }, data: before }));
   }
+  // a renamed or changed segment's native mirror follows it
+  await queueNativeMirror(db, { shopId: shop.id, segmentId: existing.id, now });
   const saved = await findSegment({ db, shopId: shop.id, id: existing.id });
   return saved ? { ok: true, segment: view(saved) } : null;
 }
@@ -282,7 +286,16 @@ export async function duplicateSegment(args: { db: Db; kind: DatabaseKind; shop:
 
 /** Deletes those of the ids that are this shop's segments; returns how many were deleted. */
 export async function deleteSegments(args: { db: Db; shop: string; ids: readonly string[] }): Promise<number> {
-  return deleteShopSegments(args);
+  // their members lose them in Shopify too: marked for publishing in the same transaction as the
+  // delete; so are their native mirrors' removals (read before the rows and their ids are gone), so
+  // a crash cannot leave a mirror in Shopify behind a deleted segment
+  return withMembersRepublished(args.db, { shop: args.shop, segmentIds: args.ids }, async (tx) => {
+    const db = tx as unknown as Db;
+    const mirrors = await mirrorsOfSegments(db, args);
+    const deleted = await deleteShopSegments({ ...args, db });
+    await queueMirrorRemovals(db, mirrors, new Date());
+    return deleted;
+  });
 }
 
 /** The shop's segment, or null (another shop's, or none). */

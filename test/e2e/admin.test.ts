@@ -206,6 +206,19 @@ describe("the demo admin in Chromium", () => {
     expect(await store.segmentMember.count({ where: { segmentId: saved.id } })).toBe(both);
     await expect.poll(() => page.locator("ui-save-bar[data-demo-showing]").count()).toBe(0);
 
+    // within seconds every member carries the segment's handle in $app:segments in Shopify (the stand-in): what the theme block reads
+    const saveDone = Date.now();
+    const members = await store.segmentMember.findMany({ where: { segmentId: saved.id }, select: { customer: { select: { shopifyId: true } } } });
+    const carrying = () => {
+      const remote = demo.standIn.admin.shop(DEMO_SHOP);
+      return members.filter(({ customer }) => {
+        const value = remote.metafields.get(`gid://shopify/Customer/${customer.shopifyId}`)?.find((m) => /^app--\d+$/.test(m.namespace) && m.key === "segments")?.value;
+        return value !== undefined && (JSON.parse(value) as string[]).includes(saved.handle);
+      }).length;
+    };
+    await expect.poll(carrying, { timeout: 30_000, interval: 250 }).toBe(both);
+    console.log(`demo: ${both} members of a saved segment carried its handle in $app:segments ${Date.now() - saveDone} ms after the save`);
+
     // found in the index by its name, with its members
     await page.locator("ui-nav-menu a", { hasText: "Segments" }).click();
     await page.getByLabel("Search segments").fill("big spenders");

@@ -10,6 +10,7 @@ import { editorReducer, stateFromText, type EditorAction, type EditorState } fro
 import { fieldMessage } from "./labels";
 import { COUNT_DEBOUNCE_MS, countable, countAnswered, countRequested, isCountResponse, NO_COUNT, shownCount } from "./live-count";
 import { ProblemList } from "./ProblemList";
+import { PublishingCard } from "./PublishingCard";
 import { applySuggestion, excerpt, placeOfProblem, problemsToShow } from "./problems";
 import { RowsEditor } from "./RowsEditor";
 
@@ -218,9 +219,6 @@ export function SegmentEditor({ data, errors }: SegmentEditorProps) {
               <FormLayout>
                 <TextField label={t("editor.name")} name="name" value={name} onChange={setName} autoComplete="off" maxLength={255} error={fieldError("name")} />
                 <TextField label={t("editor.description")} name="description" value={description} onChange={setDescription} autoComplete="off" multiline={2} maxLength={1000} error={fieldError("description")} />
-                {data.segment ? (
-                  <TextField label={t("editor.handle")} value={data.segment.handle} readOnly autoComplete="off" monospaced helpText={t("editor.handle.help")} />
-                ) : null}
               </FormLayout>
             </Card>
             <Card padding="0">
@@ -245,6 +243,7 @@ export function SegmentEditor({ data, errors }: SegmentEditorProps) {
             <Card>
               <CountCard view={view} busy={busy} currencyCode={data.currencyCode} timeZone={data.timeZone} />
             </Card>
+            {data.publishing ? <PublishingCard publishing={data.publishing.view} themeEditorUrl={data.publishing.themeEditorUrl} /> : null}
           </BlockStack>
         </Layout.Section>
       </Layout>

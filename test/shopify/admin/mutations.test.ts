@@ -92,6 +92,26 @@ describe("metafields", () => {
     expect(stale).toMatchObject({ userErrors: [{ code: "INVALID_COMPARE_DIGEST" }] });
   });
 
+  it("metafieldsDelete removes what exists and answers null for what does not, the owner's other metafields kept", async () => {
+    const { gql, payload } = await start();
+    await payload(SET, { m: [{ ownerId: C1, namespace: "$app", key: "segments", type: "list.single_line_text_field", value: '["a"]' }] });
+    const DELETE = `mutation($m: [MetafieldIdentifierInput!]!) { metafieldsDelete(metafields: $m) { deletedMetafields { ownerId namespace key } userErrors { field message } } }`;
+    const deleted = await payload(DELETE, {
+      m: [
+        { ownerId: C1, namespace: "$app", key: "segments" },
+        { ownerId: C1, namespace: "$app", key: "segments" },
+        { ownerId: "gid://shopify/Customer/1", namespace: "$app", key: "segments" },
+      ],
+    });
+    expect(deleted).toEqual({ deletedMetafields: [{ ownerId: C1, namespace: "app--7000001", key: "segments" }, null, null], userErrors: [] });
+    expect(at(await gql(`{ customer(id: "${C1}") { a: metafield(namespace: "$app", key: "segments") { value } b: metafield(namespace: "custom", key: "birthday") { value } } }`), "body", "data")).toEqual({
+      customer: { a: null, b: { value: "1984-03-02" } },
+    });
+    expect(await payload(DELETE, { m: [] })).toMatchObject({ deletedMetafields: null, userErrors: [{ field: ["metafields"] }] });
+    // a mutation field: 10 points, like every other
+    expect((await gql(DELETE, { m: [{ ownerId: C1, namespace: "custom", key: "birthday" }] })).body.extensions?.cost.requestedQueryCost).toBe(10);
+  });
+
   it("metafieldDefinitionCreate takes Shopify's access enums and refuses duplicates with TAKEN", async () => {
     const { gql, payload } = await start();
     const q = `mutation { metafieldDefinitionCreate(definition: { name: "Segments", namespace: "$app", key: "segments", type: "list.single_line_text_field", ownerType: CUSTOMER, access: { admin: MERCHANT_READ, storefront: PUBLIC_READ } }) {

@@ -251,6 +251,22 @@ export const mutationResolvers: Record<string, Resolver> = {
     return { metafields: written, userErrors: [] };
   }),
 
+  // Shopify: "If a specified metafield doesn't exist, then the mutation still succeeds but returns
+  // null for that identifier in the response" (an owner that does not exist has none either).
+  metafieldsDelete: r<unknown, { metafields: { ownerId: string; namespace: string; key: string }[] }>((_s, { metafields }, ctx) => {
+    if (metafields.length === 0) return { deletedMetafields: null, userErrors: [{ field: ["metafields"], message: "At least one identifier must be specified." }] };
+    const deletedMetafields = metafields.map((m) => {
+      const namespace = normalizeNamespace(m.namespace, ctx.env.appId);
+      const list = ctx.shop.metafields.get(m.ownerId);
+      const index = list?.findIndex((x) => x.namespace === namespace && x.key === m.key) ?? -1;
+      if (!list || index < 0) return null;
+      list.splice(index, 1);
+      if (list.length === 0) ctx.shop.metafields.delete(m.ownerId);
+      return { ownerId: m.ownerId, namespace, key: m.key };
+    });
+    return { deletedMetafields, userErrors: [] };
+  }),
+
   metafieldDefinitionCreate: r<unknown, { definition: { name: string; namespace?: string | null; key: string; description?: string | null; type: string; ownerType: string; access?: { admin?: string | null; storefront?: string | null; customerAccount?: string | null } | null } }>(
     (_s, { definition: d }, ctx) => {
       const fail = (field: string, message: string, code: string) => ({ createdDefinition: null, userErrors: [{ field: ["definition", field], message, code }] });

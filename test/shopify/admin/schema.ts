@@ -369,6 +369,9 @@ enum MetafieldsSetUserErrorCode { APP_NOT_AUTHORIZED BLANK CAPABILITY_VIOLATION 
 type MetafieldsSetUserError { field: [String!] message: String! code: MetafieldsSetUserErrorCode elementIndex: Int }
 input MetafieldsSetInput { ownerId: ID! namespace: String key: String! type: String value: String! compareDigest: String }
 type MetafieldsSetPayload { metafields: [Metafield!] userErrors: [MetafieldsSetUserError!]! }
+type MetafieldIdentifier { ownerId: ID! namespace: String! key: String! }
+input MetafieldIdentifierInput { ownerId: ID! namespace: String! key: String! }
+type MetafieldsDeletePayload { deletedMetafields: [MetafieldIdentifier] userErrors: [UserError!]! }
 
 enum MetafieldDefinitionCreateUserErrorCode { ADMIN_ACCESS_INPUT_NOT_ALLOWED BLANK INCLUSION INVALID INVALID_CHARACTER LIMIT_EXCEEDED PRESENT RESERVED_NAMESPACE_KEY TAKEN TOO_LONG TOO_SHORT UNSTRUCTURED_ALREADY_EXISTS }
 type MetafieldDefinitionCreateUserError { field: [String!] message: String! code: MetafieldDefinitionCreateUserErrorCode }
@@ -491,6 +494,7 @@ type Mutation {
   bulkOperationRunQuery(query: String!, groupObjects: Boolean! = ${since2026 ? "false" : "true"}): BulkOperationRunQueryPayload
   bulkOperationCancel(id: ID!): BulkOperationCancelPayload
   metafieldsSet(metafields: [MetafieldsSetInput!]!): MetafieldsSetPayload
+  metafieldsDelete(metafields: [MetafieldIdentifierInput!]!): MetafieldsDeletePayload
   metafieldDefinitionCreate(definition: MetafieldDefinitionInput!): MetafieldDefinitionCreatePayload
   segmentCreate(name: String!, query: String!): SegmentCreatePayload
   segmentUpdate(id: ID!, name: String, query: String): SegmentUpdatePayload
