@@ -167,9 +167,11 @@ describe("exports page", () => {
 
   it("shows progress while an export runs and the error when one failed, in English and Dutch", async () => {
     const db = ctx.store.db;
-    const running = await db.segmentExport.create({ data: { shopId, segmentId, segmentName: "VIP’s", format: "XLSX", columns: ["name"], state: "RUNNING", rowsDone: 1_250, rowsTotal: 5_000, createdAt: new Date(now.getTime() + 1000) } });
-    await db.segmentExport.create({ data: { shopId, segmentId, segmentName: "VIP’s", format: "CSV", columns: ["name"], state: "FAILED", error: "ENOSPC: no space left on device", createdAt: new Date(now.getTime() + 2000) } });
-    await db.segmentExport.create({ data: { shopId, segmentId, segmentName: "VIP’s", format: "AUDIENCE", columns: ["Email", "Phone", "First Name", "Last Name", "Country", "Zip"], createdAt: new Date(now.getTime() + 3000) } });
+    // newer than the exports earlier tests made through the action (stamped by the clock, not `now`)
+    const after = Math.max(now.getTime(), Date.now()) + 60_000;
+    const running = await db.segmentExport.create({ data: { shopId, segmentId, segmentName: "VIP’s", format: "XLSX", columns: ["name"], state: "RUNNING", rowsDone: 1_250, rowsTotal: 5_000, createdAt: new Date(after + 1000) } });
+    await db.segmentExport.create({ data: { shopId, segmentId, segmentName: "VIP’s", format: "CSV", columns: ["name"], state: "FAILED", error: "ENOSPC: no space left on device", createdAt: new Date(after + 2000) } });
+    await db.segmentExport.create({ data: { shopId, segmentId, segmentName: "VIP’s", format: "AUDIENCE", columns: ["Email", "Phone", "First Name", "Last Name", "Country", "Zip"], createdAt: new Date(after + 3000) } });
     const { data } = await load();
     expect(data?.exports[0]).toMatchObject({ format: "AUDIENCE", audience: "google", state: "QUEUED" });
     const english = render(data, { queued: running.id });

@@ -257,8 +257,9 @@ describe("the demo admin in Chromium", () => {
       await page.goto(`${demo.signInUrl}?locale=${locale}`, { waitUntil: "networkidle", timeout: 60_000 });
       for (const item of nav) {
         await page.locator("ui-nav-menu a", { hasText: item }).click();
+        // the page is there once its title bar names it (each page's title is its menu item)
+        await expect.poll(() => page.locator("ui-title-bar").getAttribute("title"), { timeout: 30_000 }).toBe(item);
         await page.waitForLoadState("networkidle");
-        await expect.poll(() => page.locator("ui-title-bar").getAttribute("title"), { timeout: 30_000 }).toBeTruthy();
         await page.screenshot({ path: join(artifacts, `page-${item.toLowerCase()}-${locale}.png`), fullPage: true });
         if (item === nav[1]) {
           await page.locator('a[href^="/app/customers/"]').first().click();

@@ -208,10 +208,14 @@ describe.each(kinds)("data requests and uninstall on %s", (kind: DatabaseKind) =
     await enqueue(store.db, { kind: "uninstall-running", shopId, payload: {} }, { now: NOW });
     const [running] = await claim(store.db, "uninstall-running", { workerId: "w", leaseMs: 60_000, now: NOW });
     const customersBefore = await store.db.customer.count({ where: { shopId } });
+    // the queued ones: this test's, and what earlier requests queued (the redaction's publish to Shopify)
+    const queuedKinds = (await store.db.job.findMany({ where: { shopId, state: "QUEUED" }, select: { kind: true } })).map((job) => job.kind).sort();
+    expect(queuedKinds).toContain("uninstall-test");
 
     const uninstalledAt = new Date(NOW.getTime() + 5_000);
     const outcome = await handleAppUninstalled(deps, { shopDomain: domain, at: uninstalledAt });
-    expect(outcome).toEqual({ shopKnown: true, sessionsDeleted: 2, jobsCancelled: 1 });
+    expect(outcome).toEqual({ shopKnown: true, sessionsDeleted: 2, jobsCancelled: queuedKinds.length });
+    expect(await store.db.job.count({ where: { shopId, state: "QUEUED" } })).toBe(0);
     expect(await store.db.shop.findUniqueOrThrow({ where: { id: shopId } })).toMatchObject({ installState: "UNINSTALLED", uninstalledAt });
     expect(await store.db.session.count({ where: { shop: domain } })).toBe(0);
     expect(await store.db.session.count({ where: { shop: otherDomain } })).toBe(1);
