@@ -117,8 +117,11 @@ export async function savePublishing(
     );
   }
   if (mirrorNative !== undefined && mirrorNative !== row.mirrorNative) {
-    await db.segment.updateMany({ where: { id: row.id, shopId }, data: { mirrorNative, updatedAt: row.updatedAt } });
-    await queueMirrorSync(db, { shopId, segmentId: row.id, now: args.now });
+    // the toggle and the sync that follows it commit together
+    await db.$transaction(async (tx) => {
+      await tx.segment.updateMany({ where: { id: row.id, shopId }, data: { mirrorNative, updatedAt: row.updatedAt } });
+      await queueMirrorSync(tx as unknown as Db, { shopId, segmentId: row.id, now: args.now });
+    });
   }
   const publishing = await segmentPublishing(db, { shop: args.shop, id: row.id });
   return publishing ? { ok: true, publishing } : null;
@@ -146,9 +149,11 @@ export async function bulkPublishing(db: Db, args: { shop: string; form: Record<
   const candidates = await db.segment.findMany({ where: { shopId, mirrorNative: !on }, select: { id: true, query: true, updatedAt: true } });
   const metafields = on ? await customerMetafields(db, shopId) : [];
   const changing = on ? candidates.filter((row) => nativeMirrorability(row.query, metafields).ok) : candidates;
-  for (const row of changing) {
-    await db.segment.updateMany({ where: { id: row.id, shopId }, data: { mirrorNative: on, updatedAt: row.updatedAt } });
-    await queueMirrorSync(db, { shopId, segmentId: row.id, now: args.now });
-  }
+  await db.$transaction(async (tx) => {
+    for (const row of changing) {
+      await tx.segment.updateMany({ where: { id: row.id, shopId }, data: { mirrorNative: on, updatedAt: row.updatedAt } });
+      await queueMirrorSync(tx as unknown as Db, { shopId, segmentId: row.id, now: args.now });
+    }
+  });
   return { ok: true, changed: changing.length };
 }
