@@ -7,14 +7,7 @@ const ctx = await vi.hoisted(() => import("../../test/app/test-app").then((m) =>
 vi.mock("~/shopify.server", (importOriginal) => import("../../test/app/test-app").then((m) => m.testShopifyServer(importOriginal, ctx)));
 // the page renders outside a Remix router: it reads what the loader returned
 const page = vi.hoisted(() => ({ data: undefined as unknown }));
-vi.mock("@remix-run/react", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@remix-run/react")>()),
-  useLoaderData: () => page.data,
-  useNavigate: () => () => undefined,
-  useSearchParams: () => [new URLSearchParams(), () => undefined],
-  useFetcher: () => ({ state: "idle", data: undefined, submit: () => undefined }),
-  Form: (props: object) => <form {...props} />,
-}));
+vi.mock("@remix-run/react", (importOriginal) => import("../../test/app/remix-outside-router").then((m) => m.remixOutsideRouter(importOriginal, page)));
 
 const { adminRequest, installTestShop } = await import("../../test/app/test-app");
 const index = await import("./app.segments._index");

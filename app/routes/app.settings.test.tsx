@@ -7,15 +7,7 @@ const ctx = await vi.hoisted(() => import("../../test/app/test-app").then((m) =>
 vi.mock("~/shopify.server", (importOriginal) => import("../../test/app/test-app").then((m) => m.testShopifyServer(importOriginal, ctx)));
 // the page renders outside a Remix router: it reads what the loader and the action returned
 const page = vi.hoisted(() => ({ data: undefined as unknown, action: undefined as unknown }));
-vi.mock("@remix-run/react", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@remix-run/react")>()),
-  useLoaderData: () => page.data,
-  useActionData: () => page.action,
-  useNavigation: () => ({ state: "idle" }),
-  useFetcher: () => ({ state: "idle", data: undefined, formData: undefined, submit: () => undefined, load: () => undefined }),
-  Form: (props: object) => <form {...props} />,
-  Link: ({ to, children }: { to: string; children: unknown }) => <a href={to}>{children as string}</a>,
-}));
+vi.mock("@remix-run/react", (importOriginal) => import("../../test/app/remix-outside-router").then((m) => m.remixOutsideRouter(importOriginal, page)));
 
 const { adminRequest, installTestShop } = await import("../../test/app/test-app");
 const settings = await import("./app.settings");

@@ -6,10 +6,7 @@ import polarisEn from "@shopify/polaris/locales/en.json";
 const ctx = await vi.hoisted(() => import("../../test/app/test-app").then((m) => m.prepareTestApp()));
 vi.mock("~/shopify.server", (importOriginal) => import("../../test/app/test-app").then((m) => m.testShopifyServer(importOriginal, ctx)));
 const page = vi.hoisted(() => ({ data: undefined as unknown }));
-vi.mock("@remix-run/react", async (importOriginal) => ({
-  ...(await importOriginal<typeof import("@remix-run/react")>()),
-  useLoaderData: () => page.data,
-}));
+vi.mock("@remix-run/react", (importOriginal) => import("../../test/app/remix-outside-router").then((m) => m.remixOutsideRouter(importOriginal, page)));
 
 const { adminRequest, installTestShop } = await import("../../test/app/test-app");
 const templatesPage = await import("./app.templates");
