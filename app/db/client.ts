@@ -53,3 +53,8 @@ function useWriteAheadLog(path: string): void {
     sqlite.close();
   }
 }
+
+/** Whether Prisma refused a write for a unique constraint (P2002), on either store. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
+}

@@ -17,7 +17,7 @@
  * - dedupeKey is held only while a job is QUEUED or RUNNING (unique per kind); when the job
  *   finishes it moves to releasedDedupeKey, so the same key can be queued again.
  */
-import type { DatabaseKind, Db } from "~/db/client";
+import { isUniqueViolation, type DatabaseKind, type Db } from "~/db/client";
 import type { Job, JobState, Prisma } from "~/db/generated/sqlite/client";
 import type { PrismaClient as PostgresClient } from "~/db/generated/postgresql/client";
 
@@ -430,10 +430,6 @@ export async function retryJob(db: Queryable, shopId: number | null, id: number,
     if (other) return { status: "already-queued", job: other };
     throw error;
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
 }
 
 /** Raw rows come back with the same column names; make sure dates are Dates whatever the driver does. */

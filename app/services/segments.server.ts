@@ -14,7 +14,7 @@
  *   one transaction of its own, so members, count and size history are never left half-written.
  */
 import { z } from "zod";
-import type { DatabaseKind, Db } from "~/db/client";
+import { isUniqueViolation, type DatabaseKind, type Db } from "~/db/client";
 import { translator, type Locale, type Translate } from "~/i18n";
 import { customerName } from "~/components/customer-name";
 import { rfmGroupLabel, tierLabel } from "~/components/prediction-text";
@@ -140,10 +140,6 @@ export function uniqueHandle(base: string, taken: ReadonlySet<string>): string {
     const candidate = `${base}-${n}`;
     if (!taken.has(candidate)) return candidate;
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
 }
 
 function metafieldsOf(shop: SegmentShop): MetafieldDefinitionInfo[] {

@@ -1,4 +1,4 @@
-import type { Db } from "~/db/client";
+import { isUniqueViolation, type Db } from "~/db/client";
 import { enqueue } from "~/jobs/queue.server";
 
 /** The job that processes one stored delivery (app/sync/inbox.server.ts handles it). */
@@ -50,10 +50,6 @@ export async function storeWebhook({ db, webhook, now }: { db: Db; webhook: Inbo
     throw error;
   }
   return "stored";
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
 }
 
 export async function listWebhookEvents({ db, shop, take = 50 }: { db: Db; shop: string; take?: number }) {
