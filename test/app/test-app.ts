@@ -87,7 +87,7 @@ export async function adminRequest(ctx: TestApp, path: string, shop: string, ini
 
 /** A webhook delivery signed the way Shopify signs it (or mis-signed). */
 export function webhookRequest(
-  ctx: TestApp,
+  ctx: Pick<TestApp, "apiSecret" | "appUrl">,
   args: { path: string; topic: string; shop: string; body: string; webhookId: string; triggeredAt?: string; secret?: string },
 ): Request {
   const hmac = createHmac("sha256", args.secret ?? ctx.apiSecret).update(args.body, "utf8").digest("base64");

@@ -4,7 +4,6 @@
  * and publishes — and within seconds of the 200 the stand-in holds the buyer's $app:segments value
  * and, for a segment with publishTag, the `segment:<handle>` tag.
  */
-import { createHmac } from "node:crypto";
 import { testConfig } from "@shopify/shopify-app-remix/test-helpers";
 import { LogSeverity } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
@@ -17,7 +16,7 @@ import { receiveWebhook } from "~/services/webhook-receiver.server";
 import { createAdminClient } from "~/shopify/admin-client.server";
 import type { SyncDeps } from "~/sync/deps";
 import { webhookJobHandlers } from "~/sync/inbox.server";
-import { prepareTestApp, TEST_SCOPES } from "../app/test-app";
+import { prepareTestApp, TEST_SCOPES, webhookRequest } from "../app/test-app";
 import { buildDataset } from "../shopify/admin/builder";
 import { startAdminStandIn, type AdminStandIn } from "../shopify/admin";
 import { lookups, order } from "../shopify/webhooks/fixtures";
@@ -68,19 +67,13 @@ describe.each(kinds)("publishing after a webhook on %s", (kind) => {
     const latencies: number[] = [];
     for (const [i, buyer] of data.customers.entries()) {
       const body = JSON.stringify(orderPayload({ ...order, id: String(5_200_001 + i), customerId: buyer.id, email: buyer.email, refunds: [] }, buyer, { ...lookups.shop, myshopifyDomain: domain }, "orders/create"));
-      const request = new Request(`${config.appUrl}/webhooks/orders/create`, {
-        method: "POST",
+      const request = webhookRequest({ apiSecret: config.apiSecretKey, appUrl: config.appUrl }, {
+        path: "/webhooks/orders/create",
+        topic: "orders/create",
+        shop: domain,
         body,
-        headers: {
-          "Content-Type": "application/json",
-          "X-Shopify-Topic": "orders/create",
-          "X-Shopify-Hmac-Sha256": createHmac("sha256", config.apiSecretKey).update(body).digest("base64"),
-          "X-Shopify-Shop-Domain": domain,
-          "X-Shopify-API-Version": "2026-10",
-          "X-Shopify-Webhook-Id": `publish-${kind}-${i}`,
-          "X-Shopify-Triggered-At": new Date().toISOString(),
-          "X-Shopify-Event-Id": `publish-event-${kind}-${i}`,
-        },
+        webhookId: `publish-${kind}-${i}`,
+        triggeredAt: new Date().toISOString(),
       });
       const response = await receiveWebhook(request, { authenticate: (r) => shopify.authenticate.webhook(r), db });
       const acknowledged = performance.now();

@@ -2,7 +2,6 @@
  * Live membership latency (issue 4): from the 200 of an orders/create delivery to the buyer's
  * membership being visible in SegmentMember, with a running Worker polling every 25 ms.
  */
-import { createHmac } from "node:crypto";
 import { testConfig } from "@shopify/shopify-app-remix/test-helpers";
 import { LogSeverity } from "@shopify/shopify-api";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
@@ -13,7 +12,7 @@ import { offlineSession } from "~/services/demo.server";
 import { receiveWebhook } from "~/services/webhook-receiver.server";
 import type { SyncDeps } from "~/sync/deps";
 import { webhookJobHandlers } from "~/sync/inbox.server";
-import { prepareTestApp, TEST_SCOPES } from "../app/test-app";
+import { prepareTestApp, TEST_SCOPES, webhookRequest } from "../app/test-app";
 import type { DatasetCustomer } from "../shopify/dataset";
 import { customer, lookups, order } from "../shopify/webhooks/fixtures";
 import { orderPayload } from "../shopify/webhooks/payloads";
@@ -57,19 +56,13 @@ describe.each(kinds)("membership latency on %s", (kind) => {
     for (let i = -1; i < ORDERS; i++) {
       const buyer: DatasetCustomer = { ...customer, id: String(7_100_001 + i), email: `buyer${i}@example.com` };
       const body = JSON.stringify(orderPayload({ ...order, id: String(5_100_001 + i), customerId: buyer.id, refunds: [] }, buyer, { ...lookups.shop, myshopifyDomain: domain }, "orders/create"));
-      const request = new Request(`${config.appUrl}/webhooks/orders/create`, {
-        method: "POST",
+      const request = webhookRequest({ apiSecret: config.apiSecretKey, appUrl: config.appUrl }, {
+        path: "/webhooks/orders/create",
+        topic: "orders/create",
+        shop: domain,
         body,
-        headers: {
-          "Content-Type": "application/json",
-          "X-Shopify-Topic": "orders/create",
-          "X-Shopify-Hmac-Sha256": createHmac("sha256", config.apiSecretKey).update(body).digest("base64"),
-          "X-Shopify-Shop-Domain": domain,
-          "X-Shopify-API-Version": "2026-10",
-          "X-Shopify-Webhook-Id": `latency-${kind}-${i}`,
-          "X-Shopify-Triggered-At": new Date().toISOString(),
-          "X-Shopify-Event-Id": `latency-event-${i}`,
-        },
+        webhookId: `latency-${kind}-${i}`,
+        triggeredAt: new Date().toISOString(),
       });
       const response = await receiveWebhook(request, { authenticate: (r) => shopify.authenticate.webhook(r), db });
       const acknowledged = performance.now();
