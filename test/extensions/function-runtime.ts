@@ -62,12 +62,10 @@ globalThis.__run = (name, json) => {
 
 let module: Promise<QuickJSWASMModule> | undefined;
 
-/**
- * Runs one export of a bundled Function on one input, each run in a fresh runtime as Shopify runs
- * each Function call in a fresh instance: the bundle is evaluated, the input parsed from JSON, the
- * function called, the output serialised. Throws with the engine's message when the script does.
- */
-export async function runInQuickJS(bundle: string, exportName: string, input: unknown): Promise<unknown> {
+type Context = ReturnType<ReturnType<QuickJSWASMModule["newRuntime"]>["newContext"]>;
+
+/** A fresh runtime with Shopify's limits, the sandbox, the bundle and the harness evaluated; `body` runs in it. */
+async function inFreshContext<T>(bundle: string, body: (vm: Context) => T): Promise<T> {
   module ??= newQuickJSWASMModule(RELEASE_SYNC);
   const quickjs = await module;
   const runtime = quickjs.newRuntime();
@@ -82,6 +80,20 @@ export async function runInQuickJS(bundle: string, exportName: string, input: un
     ] as const) {
       vm.unwrapResult(vm.evalCode(code, file)).dispose();
     }
+    return body(vm);
+  } finally {
+    vm.dispose();
+    runtime.dispose();
+  }
+}
+
+/**
+ * Runs one export of a bundled Function on one input, each run in a fresh runtime as Shopify runs
+ * each Function call in a fresh instance: the bundle is evaluated, the input parsed from JSON, the
+ * function called, the output serialised. Throws with the engine's message when the script does.
+ */
+export async function runInQuickJS(bundle: string, exportName: string, input: unknown): Promise<unknown> {
+  return inFreshContext(bundle, (vm) => {
     const run = vm.getProp(vm.global, "__run");
     const name = vm.newString(exportFunctionName(exportName));
     const json = vm.newString(JSON.stringify(input));
@@ -93,8 +105,10 @@ export async function runInQuickJS(bundle: string, exportName: string, input: un
     const text = vm.getString(handle);
     handle.dispose();
     return JSON.parse(text) as unknown;
-  } finally {
-    vm.dispose();
-    runtime.dispose();
-  }
+  });
+}
+
+/** Only the set-up of a run — a fresh runtime evaluating the bundle — with no call (the bench's measure of loading). */
+export async function loadInQuickJS(bundle: string): Promise<void> {
+  await inFreshContext(bundle, () => undefined);
 }
