@@ -7,8 +7,10 @@ import { resolveLocale } from "~/i18n";
 import { wakeInProcessWorker } from "~/jobs/runtime.server";
 import { authenticate } from "~/shopify.server";
 import { loadEditor, submitEditor, submitPublishing } from "~/services/segment-editor.server";
+import { segmentDiscountsOf } from "~/services/segment-discounts.server";
 import { PUBLISHING_INTENT } from "~/components/segment-editor/PublishingCard";
 import { COUNT_ACTION, SegmentEditor, type RefusedSave } from "~/components/segment-editor/SegmentEditor";
+import { DiscountsCard } from "~/components/segment-editor/DiscountsCard";
 import { useIntentToast } from "~/components/segment-editor/useIntentToast";
 
 /** The editor for one segment of the session's shop, or a new one (`new`, optionally `?template=<key>`); anything else is 404. */
@@ -17,7 +19,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const templateKey = new URL(request.url).searchParams.get("template");
   const editor = await loadEditor({ db, shop: session.shop, id: params.id ?? "", templateKey, locale: resolveLocale(request), apiKey: env().SHOPIFY_API_KEY });
   if (!editor) throw new Response("Not found", { status: 404 });
-  return editor;
+  // the segment discounts that name a saved segment
+  const discounts = editor.segment ? await segmentDiscountsOf({ db, shop: session.shop, segmentId: editor.segment.id, now: new Date() }) : null;
+  return { ...editor, discounts };
 };
 
 /**
@@ -59,5 +63,9 @@ export default function SegmentEditorPage() {
   useIntentToast(Boolean(errors));
   // a save or duplicate lands on the saved segment: start from what was stored
   const key = editor.segment ? `${editor.segment.id}:${editor.segment.updatedAt}` : `new:${editor.templateKey ?? ""}`;
-  return <SegmentEditor key={key} data={editor} errors={errors} />;
+  return (
+    <SegmentEditor key={key} data={editor} errors={errors}>
+      {editor.segment && editor.discounts ? <DiscountsCard segmentId={editor.segment.id} list={editor.discounts} /> : null}
+    </SegmentEditor>
+  );
 }

@@ -65,6 +65,7 @@ function Navigation() {
       <Link to="/app/customers">{t("nav.customers")}</Link>
       <Link to="/app/segments">{t("nav.segments")}</Link>
       <Link to="/app/templates">{t("nav.templates")}</Link>
+      <Link to="/app/discounts">{t("nav.discounts")}</Link>
       <Link to="/app/exports">{t("nav.exports")}</Link>
       <Link to="/app/settings">{t("nav.settings")}</Link>
     </NavMenu>

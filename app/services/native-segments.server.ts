@@ -34,6 +34,7 @@ import {
   type SegmentUserError,
 } from "~/shopify/operations/segments";
 import type { SyncDeps } from "~/sync/deps";
+import { syncSegmentDiscountContexts } from "./segment-discounts.server";
 import type { Mirrorability, MirrorReason, MirrorState, MirrorView } from "./publishing.types";
 
 export type { Mirrorability, MirrorReason, MirrorState, MirrorView };
@@ -231,9 +232,12 @@ async function customerMetafields(db: Db, shopId: number): Promise<MetafieldDefi
  */
 export async function syncNativeMirror(args: SyncNativeMirrorArgs): Promise<MirrorOutcome> {
   const { db, admin, shopId, segmentId, signal } = args;
+  // the segment discounts naming the segment follow its mirror (decision 013): let go of it before it goes, take it once it exists
+  const discounts = (mirror: string | null, formerMirror: string | null) => syncSegmentDiscountContexts({ db, admin, shopId, segmentId, mirror, formerMirror, signal });
   const row = await db.segment.findFirst({ where: { id: segmentId, shopId }, select: { name: true, query: true, mirrorNative: true, nativeSegmentId: true, updatedAt: true } });
   if (!row) {
     if (!args.nativeSegmentId) return { action: "none" };
+    await discounts(null, args.nativeSegmentId);
     await deleteNative(admin, args.nativeSegmentId, signal);
     return { action: "deleted", nativeSegmentId: args.nativeSegmentId };
   }
@@ -244,6 +248,7 @@ export async function syncNativeMirror(args: SyncNativeMirrorArgs): Promise<Mirr
   const reason = mirrorability.ok ? undefined : mirrorability.reason;
   if (!row.mirrorNative || !mirrorability.ok) {
     if (row.nativeSegmentId === null) return { action: "none", ...(reason ? { reason } : {}) };
+    await discounts(null, row.nativeSegmentId);
     await deleteNative(admin, row.nativeSegmentId, signal);
     await remember(null);
     return { action: "deleted", nativeSegmentId: row.nativeSegmentId, ...(reason ? { reason } : {}) };
@@ -252,11 +257,16 @@ export async function syncNativeMirror(args: SyncNativeMirrorArgs): Promise<Mirr
   if (row.nativeSegmentId !== null) {
     const { segment: existing } = await runOperation(admin, segmentQuery, { id: row.nativeSegmentId }, { signal });
     if (existing) {
+      // in step already, or updated: a discount left behind by an earlier attempt catches up (nothing is sent for the others)
       if (mirrorNames(row.name).includes(existing.name) && existing.query === row.query) {
+        await discounts(existing.id, null);
         return { action: "unchanged", nativeSegmentId: existing.id, name: existing.name, renamed: existing.name !== row.name };
       }
       const updated = await updateNative(admin, existing, row.name, row.query, signal);
-      if (updated) return { action: "updated", nativeSegmentId: updated.id, name: updated.name, renamed: updated.name !== row.name };
+      if (updated) {
+        await discounts(updated.id, null);
+        return { action: "updated", nativeSegmentId: updated.id, name: updated.name, renamed: updated.name !== row.name };
+      }
     }
     // the merchant deleted it in Shopify: made again below
   }
@@ -266,6 +276,7 @@ export async function syncNativeMirror(args: SyncNativeMirrorArgs): Promise<Mirr
     await deleteNative(admin, created.id, signal);
     return { action: "none" };
   }
+  await discounts(created.id, row.nativeSegmentId);
   return { action: "created", nativeSegmentId: created.id, name: created.name, renamed: created.name !== row.name };
 }
 

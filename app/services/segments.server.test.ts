@@ -276,6 +276,31 @@ describe.each(kinds)("segments on %s", (kind: DatabaseKind) => {
     expect((await getSegment({ db, shop: shop.domain, id: vips.id }))?.name).toBe("VERY important");
   });
 
+  it("keeps a deleted segment's handle taken while a segment discount still names it", async () => {
+    const gone = saved(await save({ name: "Discount club", query: "amount_spent > 3" }));
+    const discount = await db.segmentDiscount.create({
+      data: {
+        shopId: shop.shopId,
+        shopifyId: `gid://shopify/DiscountAutomaticNode/${Date.now()}`,
+        method: "AUTOMATIC",
+        title: "Club price",
+        configuration: "{}",
+        startsAt: NOW,
+        status: "ACTIVE",
+        segments: { create: [{ shopId: shop.shopId, handle: gone.handle, segmentId: gone.id, name: gone.name }] },
+      },
+    });
+    expect(await deleteSegments({ db, shop: shop.domain, ids: [gone.id] })).toBe(1);
+    // the same name again: not the old handle, which the discount still names
+    expect(saved(await save({ name: "Discount club", query: "amount_spent > 3" })).handle).toBe("discount-club-2");
+    // another shop is not held back by this shop's discounts
+    expect(saved(await save({ name: "Discount club", query: "amount_spent > 3" }, other)).handle).toBe("discount-club");
+    // once no discount names it, the handle is free again
+    await db.segmentDiscount.delete({ where: { id: discount.id } });
+    const again = saved(await save({ name: "Discount club!", query: "amount_spent > 4" }));
+    expect(again.handle).toBe("discount-club");
+  });
+
   it("makes handles of lowercase a-z, 0-9 and hyphens", () => {
     expect(handleFromName("Café crème — été 2026!")).toBe("cafe-creme-ete-2026");
     expect(handleFromName("Kunden über 25")).toBe("kunden-uber-25");

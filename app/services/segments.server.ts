@@ -7,7 +7,8 @@
  * - Names are unique per shop whatever their capitals ("VIPs" and "vips" cannot both exist): the
  *   comparison is made here, on NFC-normalised lower-cased text, so SQLite and PostgreSQL agree.
  * - A new segment gets a stable handle from its name (`vip-customers`, then `-2`, `-3`…); a rename
- *   keeps it, since the theme block and the discount Function name segments by handle.
+ *   keeps it, since the theme block and the discount Function name segments by handle. A deleted
+ *   segment's handle stays taken while a segment discount still names it.
  * - The stored query is the canonical text of the checked query (print of its AST).
  * - Nothing half-saved: a refused save writes nothing; a save whose membership recompute fails is
  *   undone (a new row deleted, an updated row restored) before the error goes on. The recompute is
@@ -31,6 +32,7 @@ import {
   findSegment,
   SEGMENT_FIELDS,
   segmentNamesAndHandles,
+  handlesNamedByDiscounts,
   segmentShop,
   segmentSizesOnOrBefore,
   shopSegments,
@@ -207,7 +209,7 @@ export async function saveSegment(args: SaveSegmentArgs): Promise<SaveResult | n
   const values = { name, description: description === "" ? null : description, query: canonical, templateKey };
 
   if (!existing) {
-    const taken = new Set(others.map((other) => other.handle));
+    const taken = new Set([...others.map((other) => other.handle), ...(await handlesNamedByDiscounts({ db, shopId: shop.id }))]);
     const base = handleFromName(name);
     let created: SegmentRow | undefined;
     for (let attempt = 0; !created; attempt++) {

@@ -61,6 +61,15 @@ export async function segmentNamesAndHandles({ db, shopId }: { db: Db; shopId: n
   return db.segment.findMany({ where: { shopId }, select: { id: true, name: true, handle: true } });
 }
 
+/**
+ * Handles of deleted segments that a segment discount still names: a new segment must not take
+ * one, or the discount would quietly apply to its members (decision 013).
+ */
+export async function handlesNamedByDiscounts({ db, shopId }: { db: Db; shopId: number }): Promise<string[]> {
+  const rows = await db.segmentDiscountSegment.findMany({ where: { shopId, segmentId: null }, select: { handle: true }, distinct: ["handle"] });
+  return rows.map((row) => row.handle);
+}
+
 /** Deletes those of the ids that are this shop's segments (their members, history and events go with them); returns how many. */
 export async function deleteShopSegments({ db, shop, ids }: { db: Db; shop: string; ids: readonly string[] }): Promise<number> {
   if (ids.length === 0) return 0;

@@ -1,7 +1,7 @@
 import { useFetcher, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
 import { SaveBar, TitleBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, Card, FormLayout, Layout, List, Modal, Page, Tabs, Text, TextField } from "@shopify/polaris";
-import { useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from "react";
 import type { CountResponse, EditorData, QueryProblem, SaveErrors, SaveFields } from "~/services/segment-editor.types";
 import { useI18n } from "~/components/I18nProvider";
 import type { Locale } from "~/i18n";
@@ -55,10 +55,12 @@ export interface SegmentEditorProps {
   data: EditorData;
   /** the save action's refusal, if the last save was refused */
   errors: RefusedSave | null | undefined;
+  /** more cards below the publishing card (the segment's discounts) */
+  children?: ReactNode;
 }
 
 /** The segment editor: name and description, the segment as rows or as query text, the live count and preview, save, duplicate and delete. */
-export function SegmentEditor({ data, errors }: SegmentEditorProps) {
+export function SegmentEditor({ data, errors, children }: SegmentEditorProps) {
   const { t, locale } = useI18n();
   const types = useMemo(() => new Map(data.filters.map((filter) => [filter.name, filter.type])), [data.filters]);
   // a page rendered with a refusal (a form posted without scripts) starts from what was submitted
@@ -244,6 +246,7 @@ export function SegmentEditor({ data, errors }: SegmentEditorProps) {
               <CountCard view={view} busy={busy} currencyCode={data.currencyCode} timeZone={data.timeZone} />
             </Card>
             {data.publishing ? <PublishingCard publishing={data.publishing.view} themeEditorUrl={data.publishing.themeEditorUrl} /> : null}
+            {children}
           </BlockStack>
         </Layout.Section>
       </Layout>
