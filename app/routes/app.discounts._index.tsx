@@ -12,6 +12,9 @@ import { useI18n } from "~/components/I18nProvider";
 import { actionsFor, ConfirmDiscountAction, DiscountStatusBadge, methodText, segmentNames, type PendingAction } from "~/components/discounts/DiscountParts";
 import { ruleSummary } from "~/components/discounts/rule-summary";
 
+/** Long titles, segment lists and rules wrap inside their column, so the actions stay in view. */
+const WRAP = { whiteSpace: "normal", minWidth: "8rem", maxWidth: "18rem" } as const;
+
 /** The shop's segment discounts, newest first. */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -87,7 +90,6 @@ export default function SegmentDiscounts() {
               { title: t("discounts.column.title") },
               { title: t("discounts.column.segments") },
               { title: t("discounts.column.rule") },
-              { title: t("discounts.column.method") },
               { title: t("discounts.column.status") },
               { title: t("discounts.column.actions") },
             ]}
@@ -95,15 +97,23 @@ export default function SegmentDiscounts() {
             {discounts.map((discount, index) => (
               <IndexTable.Row id={discount.id} key={discount.id} position={index}>
                 <IndexTable.Cell>
-                  <Link url={`/app/discounts/${discount.id}`} removeUnderline monochrome dataPrimaryLink>
-                    <Text as="span" fontWeight="semibold">
-                      {discount.title}
+                  <div style={WRAP}>
+                    <Link url={`/app/discounts/${discount.id}`} removeUnderline monochrome dataPrimaryLink>
+                      <Text as="span" fontWeight="semibold">
+                        {discount.title}
+                      </Text>
+                    </Link>
+                    <Text as="p" tone="subdued">
+                      {methodText(t, discount)}
                     </Text>
-                  </Link>
+                  </div>
                 </IndexTable.Cell>
-                <IndexTable.Cell>{segmentNames(t, discount.segments, discount.guests)}</IndexTable.Cell>
-                <IndexTable.Cell>{ruleSummary(t, locale, discount.rule, currencyCode)}</IndexTable.Cell>
-                <IndexTable.Cell>{methodText(t, discount)}</IndexTable.Cell>
+                <IndexTable.Cell>
+                  <div style={WRAP}>{segmentNames(t, discount.segments, discount.guests)}</div>
+                </IndexTable.Cell>
+                <IndexTable.Cell>
+                  <div style={WRAP}>{ruleSummary(t, locale, discount.rule, currencyCode)}</div>
+                </IndexTable.Cell>
                 <IndexTable.Cell>
                   <DiscountStatusBadge status={discount.status} />
                 </IndexTable.Cell>

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_BRIDGE_STUB } from "~/demo/app-bridge-stub";
 import { openDb, type Db } from "~/db/client";
 import { TEMPLATES } from "~/segments/templates";
+import { configurationProblem } from "../../extensions/segment-discount/src/configuration.js";
+import { cartDeliveryOptionsDiscountsGenerateRun } from "../../extensions/segment-discount/src/index.js";
 import { DEMO_SHOP, startDemo, type RunningDemo } from "../../scripts/demo";
 import { parseCsv } from "../support/csv";
 
@@ -249,11 +251,97 @@ describe("the demo admin in Chromium", () => {
     expect(errors).toEqual([]);
   }, 300_000);
 
+  it("creates a segment discount from a segment's page — free shipping for its members when a handbag is in the cart — that the stand-in holds with its configuration, and pauses it", async () => {
+    const { page, errors } = await adminPage();
+    const segment = await store.segment.findFirstOrThrow({ where: { name: "Frequent big spenders" } });
+    await page.goto(demo.signInUrl, { waitUntil: "networkidle", timeout: 60_000 });
+    await page.locator("ui-nav-menu a", { hasText: "Segments" }).click();
+    await page.locator(`a[href="/app/segments/${segment.id}"]`).first().click();
+    await page.getByRole("link", { name: "Create discount for this segment" }).or(page.getByRole("button", { name: "Create discount for this segment" })).first().click();
+    await page.waitForURL(new RegExp(`/app/discounts/new\\?segment=${segment.id}$`), { timeout: 30_000 });
+    // the segment is chosen already
+    expect(await page.getByRole("checkbox", { name: new RegExp(segment.name) }).isChecked()).toBe(true);
+
+    const title = "Big spenders ship free with a handbag";
+    await page.getByLabel("Title", { exact: true }).fill(title);
+    await page.getByLabel("Type", { exact: true }).selectOption("SHIPPING_PERCENTAGE");
+    await page.getByLabel("Percentage", { exact: true }).fill("100");
+    await page.getByLabel("Which products qualify").selectOption("TAG");
+    await page.getByLabel("Product tags").fill("handbag");
+    await page.getByLabel("Minimum quantity of qualifying items").fill("1");
+    await page.getByLabel("Message in English").fill("Free shipping with your handbag");
+    await page.getByLabel("Message in Dutch").fill("Gratis verzending bij je handtas");
+    await page.screenshot({ path: join(artifacts, "admin-discount-new.png"), fullPage: true });
+    await page.locator("ui-save-bar").getByRole("button", { name: "Save" }).click();
+    await page.waitForURL(/\/app\/discounts\/c[a-z0-9]{20,}$/, { timeout: 30_000 });
+    await expect.poll(() => page.locator("ui-save-bar[data-demo-showing]").count()).toBe(0);
+
+    // the store and Shopify (the stand-in) hold the same discount: the Function's, for shipping, with the configuration
+    const row = await store.segmentDiscount.findFirstOrThrow({ where: { title }, include: { segments: true } });
+    expect(row.segments.map((s) => s.handle)).toEqual([segment.handle]);
+    const remote = demo.standIn.admin.shop(DEMO_SHOP);
+    const discount = remote.discounts.find((d) => d.title === title);
+    expect(discount).toMatchObject({ kind: "automatic", functionHandle: "segment-discount", discountClasses: ["SHIPPING"] });
+    expect(row.shopifyId).toBe(`gid://shopify/DiscountAutomaticNode/${discount?.id}`);
+    const metafield = remote.metafields.get(row.shopifyId)?.find((m) => /^app--\d+$/.test(m.namespace) && m.key === "function-configuration");
+    expect(metafield?.type).toBe("json");
+    const configuration: unknown = JSON.parse(metafield?.value ?? "null");
+    expect(configuration).toEqual({
+      version: 1,
+      segments: [segment.handle],
+      guests: false,
+      rule: { type: "SHIPPING_PERCENTAGE", percentage: 100 },
+      products: "TAG",
+      productTypes: [],
+      collectionIds: [],
+      productTags: ["handbag"],
+      minimumSubtotal: null,
+      minimumQuantity: 1,
+      message: { en: "Free shipping with your handbag", nl: "Gratis verzending bij je handtas" },
+    });
+    expect(configurationProblem(configuration)).toBeNull();
+
+    // what the Function does with it at checkout: a member with a handbag ships free; without one, or not a member, pays
+    const checkout = (segments: string[], handbag: boolean) =>
+      cartDeliveryOptionsDiscountsGenerateRun({
+        cart: {
+          lines: [{ id: "gid://shopify/CartLine/1", quantity: 1, cost: { subtotalAmount: { amount: "89.00" } }, merchandise: { id: "gid://shopify/ProductVariant/1", product: { id: "gid://shopify/Product/1", productType: "Bags", hasAnyTag: handbag, inAnyCollection: false } } }],
+          buyerIdentity: { customer: { metafield: { jsonValue: segments } } },
+          deliveryGroups: [{ id: "gid://shopify/CartDeliveryGroup/1", deliveryOptions: [{ handle: "standard", cost: { amount: "6.95" } }] }],
+        },
+        discount: { discountClasses: discount?.discountClasses ?? [], metafield: { jsonValue: configuration } },
+        localization: { language: { isoCode: "NL" } },
+      });
+    expect(checkout([segment.handle], true).operations).toEqual([
+      { deliveryDiscountsAdd: { candidates: [{ message: "Gratis verzending bij je handtas", targets: [{ deliveryGroup: { id: "gid://shopify/CartDeliveryGroup/1" } }], value: { percentage: { value: 100 } } }], selectionStrategy: "ALL" } },
+    ]);
+    expect(checkout([segment.handle], false).operations).toEqual([]);
+    expect(checkout(["someone-else"], true).operations).toEqual([]);
+
+    // listed on the discounts page with what it gives; paused there, and Shopify ends it
+    await page.locator("ui-nav-menu a", { hasText: "Segment discounts" }).click();
+    const listed = page.locator("tr", { hasText: title });
+    await expect.poll(() => listed.count(), { timeout: 30_000 }).toBe(1);
+    expect(await listed.textContent()).toMatch(/Active/);
+    await listed.getByRole("button", { name: "Pause" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Pause" }).click();
+    await expect.poll(async () => (await listed.textContent()) ?? "", { timeout: 30_000 }).toMatch(/Paused/);
+    expect((await store.segmentDiscount.findFirstOrThrow({ where: { title } })).status).toBe("PAUSED");
+    expect(demo.standIn.admin.shop(DEMO_SHOP).discounts.find((d) => d.title === title)?.endsAt).not.toBeNull();
+    await page.screenshot({ path: join(artifacts, "admin-discounts.png"), fullPage: true });
+
+    // and the segment's page names it
+    await page.locator("ui-nav-menu a", { hasText: "Segments" }).click();
+    await page.locator(`a[href="/app/segments/${segment.id}"]`).first().click();
+    await expect.poll(() => page.getByRole("link", { name: title }).count(), { timeout: 30_000 }).toBe(1);
+    expect(errors).toEqual([]);
+  }, 300_000);
+
   it("shows every page in English and in Dutch (screenshots saved as test artifacts)", async () => {
     const segment = await store.segment.findFirstOrThrow({ orderBy: { id: "asc" } });
     for (const locale of ["en", "nl"] as const) {
       const { page, errors } = await adminPage();
-      const nav = locale === "en" ? ["Home", "Customers", "Segments", "Templates", "Exports", "Settings"] : ["Start", "Klanten", "Segmenten", "Sjablonen", "Exports", "Instellingen"];
+      const nav = locale === "en" ? ["Home", "Customers", "Segments", "Templates", "Segment discounts", "Exports", "Settings"] : ["Start", "Klanten", "Segmenten", "Sjablonen", "Segmentkortingen", "Exports", "Instellingen"];
       await page.goto(`${demo.signInUrl}?locale=${locale}`, { waitUntil: "networkidle", timeout: 60_000 });
       for (const item of nav) {
         await page.locator("ui-nav-menu a", { hasText: item }).click();

@@ -78,7 +78,8 @@ export function ruleSummary(t: Translate, locale: Locale, rule: RuleView | null,
     const quantity = new Intl.NumberFormat(numberLocale(locale)).format(rule.minimumQuantity);
     // a product rule already says which products; an order or shipping rule counts the qualifying ones
     const counted = !rule.type.startsWith("PRODUCT") && rule.products !== "ALL";
-    parts.push(counted ? t("discounts.rule.minimumQuantityOf", { quantity, products }) : t("discounts.rule.minimumQuantity", { quantity }));
+    const one = rule.minimumQuantity === 1 ? "One" : "";
+    parts.push(counted ? t(`discounts.rule.minimumQuantityOf${one}`, { quantity, products }) : t(`discounts.rule.minimumQuantity${one}`, { quantity }));
   }
   return parts.join(" · ");
 }
