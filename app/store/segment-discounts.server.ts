@@ -34,26 +34,7 @@ export interface DiscountSegmentRow {
   segment: { name: string; nativeSegmentId: string | null } | null;
 }
 
-export interface DiscountRow {
-  id: string;
-  shopifyId: string;
-  method: DiscountMethod;
-  code: string | null;
-  title: string;
-  configuration: string;
-  startsAt: Date;
-  endsAt: Date | null;
-  usageLimit: number | null;
-  appliesOncePerCustomer: boolean;
-  combinesWithProduct: boolean;
-  combinesWithOrder: boolean;
-  combinesWithShipping: boolean;
-  contextSegmentIds: string;
-  status: SegmentDiscountStatus;
-  createdAt: Date;
-  updatedAt: Date;
-  segments: DiscountSegmentRow[];
-}
+export type DiscountRow = DiscountValues & { id: string; createdAt: Date; updatedAt: Date; segments: DiscountSegmentRow[] };
 
 /** What a discount's use cases need of the shop. */
 export async function discountShop({ db, shop }: { db: Db; shop: string }) {

@@ -1,8 +1,9 @@
 import { useFetcher, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
-import { SaveBar, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Card, Checkbox, ChoiceList, FormLayout, InlineStack, Layout, Link, List, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { useI18n } from "~/components/I18nProvider";
+import { FormSaveBar, useSaveBarSupported } from "~/components/FormSaveBar";
 import type { DiscountEditorData, DiscountErrors, DiscountField, DiscountFormValues, ProductScope, RuleType } from "~/services/segment-discounts.types";
 import { actionsFor, ConfirmDiscountAction, DiscountStatusBadge, type PendingAction } from "./DiscountParts";
 
@@ -19,13 +20,6 @@ export function discountFormData(values: DiscountFormValues): FormData {
     else form.set(key, typeof value === "boolean" ? String(value) : String(value));
   }
   return form;
-}
-
-/** Whether App Bridge's save bar element exists here (Shopify admin has it; a page without App Bridge has not). */
-function useSaveBarSupported(): boolean {
-  const [supported, setSupported] = useState(false);
-  useEffect(() => setSupported(typeof customElements !== "undefined" && customElements.get("ui-save-bar") !== undefined), []);
-  return supported;
 }
 
 /** A refused save with what was submitted. */
@@ -97,12 +91,7 @@ export function DiscountForm({ data, errors }: { data: DiscountEditorData; error
     >
       <TitleBar title={discount?.title ?? t("discounts.newTitle")} />
       {saveBarSupported ? (
-        <SaveBar id="discount-save-bar" open={dirty}>
-          <button variant="primary" onClick={save} loading={saving ? "" : undefined}>
-            {t("discounts.form.save")}
-          </button>
-          <button onClick={discard}>{t("discounts.form.discard")}</button>
-        </SaveBar>
+        <FormSaveBar id="discount-save-bar" open={dirty} saving={saving} onSave={save} onDiscard={discard} saveLabel={t("discounts.form.save")} discardLabel={t("discounts.form.discard")} />
       ) : null}
       <Layout>
         <Layout.Section>

@@ -1,9 +1,10 @@
 import { useFetcher, useNavigate, useNavigation, useSubmit } from "@remix-run/react";
-import { SaveBar, TitleBar } from "@shopify/app-bridge-react";
+import { TitleBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Button, Card, FormLayout, Layout, List, Modal, Page, Tabs, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from "react";
 import type { CountResponse, EditorData, QueryProblem, SaveErrors, SaveFields } from "~/services/segment-editor.types";
 import { useI18n } from "~/components/I18nProvider";
+import { FormSaveBar, useSaveBarSupported } from "~/components/FormSaveBar";
 import type { Locale } from "~/i18n";
 import { CountCard, type CountView } from "./CountCard";
 import { editorReducer, stateFromText, type EditorAction, type EditorState } from "./editor-state";
@@ -39,13 +40,6 @@ function useLiveCount(text: string, locale: Locale) {
     setLive((state) => countAnswered(state, answered, data));
   }, [fetcher.state, fetcher.data]);
   return { live, busy: fetcher.state !== "idle" };
-}
-
-/** Whether App Bridge's save bar element exists here (Shopify admin has it; a page without App Bridge has not). */
-function useSaveBarSupported(): boolean {
-  const [supported, setSupported] = useState(false);
-  useEffect(() => setSupported(typeof customElements !== "undefined" && customElements.get("ui-save-bar") !== undefined), []);
-  return supported;
 }
 
 /** The save action's refusal with what was submitted: the problems point into that query text. */
@@ -196,12 +190,7 @@ export function SegmentEditor({ data, errors, children }: SegmentEditorProps) {
     >
       <TitleBar title={data.segment?.name ?? t("editor.newTitle")} />
       {saveBarSupported ? (
-        <SaveBar id="segment-save-bar" open={dirty}>
-          <button variant="primary" onClick={save} loading={saving ? "" : undefined}>
-            {t("editor.save")}
-          </button>
-          <button onClick={discard}>{t("editor.discard")}</button>
-        </SaveBar>
+        <FormSaveBar id="segment-save-bar" open={dirty} saving={saving} onSave={save} onDiscard={discard} saveLabel={t("editor.save")} discardLabel={t("editor.discard")} />
       ) : null}
       <Layout>
         <Layout.Section>
