@@ -8,6 +8,9 @@ import { pendingMigrationSql, prisma } from "../../scripts/db/prisma-cli";
 import { POSTGRES_TEST_URL, storeKinds } from "./harness";
 
 const kinds = await storeKinds();
+// each test runs the Prisma CLI (a schema engine process) once or twice: seconds alone, longer
+// while the other test worker keeps the second core busy
+const PRISMA_CLI_TIMEOUT = 180_000;
 
 describe.each(kinds)("migrations on %s", (kind) => {
   it("describe exactly the schema (no drift between schema.prisma and the committed migrations)", () => {
@@ -15,7 +18,7 @@ describe.each(kinds)("migrations on %s", (kind) => {
     expect(stderr).not.toMatch(/Error/);
     expect(status).toBe(0);
     expect(sql.trim()).toMatch(/^(-- This is an empty migration\.)?$/);
-  });
+  }, PRISMA_CLI_TIMEOUT);
 
   it("apply with `prisma migrate deploy` offline, through the driver adapter, and report the store up to date", async () => {
     let url: string;
@@ -45,5 +48,5 @@ describe.each(kinds)("migrations on %s", (kind) => {
     } finally {
       await cleanup();
     }
-  });
+  }, PRISMA_CLI_TIMEOUT);
 });
