@@ -38,7 +38,7 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-interface Wall {
+export interface Wall {
   year: number;
   month: number;
   day: number;
@@ -47,7 +47,8 @@ interface Wall {
   second: number;
 }
 
-function wallClock(ms: number, timeZone: string): Wall {
+/** The wall clock in the time zone at an instant. */
+export function wallClock(ms: number, timeZone: string): Wall {
   const parts: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(new Date(ms))) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);

@@ -38,7 +38,7 @@ import {
   type DiscountKind,
   type DiscountUserError,
 } from "~/shopify/operations/discounts";
-import { isTimeZone, zonedInstant } from "~/segments/time";
+import { isTimeZone, wallClock, zonedInstant } from "~/segments/time";
 import {
   createShopDiscount,
   deleteShopDiscount,
@@ -180,11 +180,9 @@ export function wallTimeInstant(value: string, timeZone: string): Date | null {
 
 /** The instant as the shop's wall time for a datetime-local input: YYYY-MM-DDTHH:mm. */
 export function wallTime(instant: Date, timeZone: string): string {
-  const parts: Record<string, string> = {};
-  for (const part of new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).formatToParts(instant)) {
-    parts[part.type] = part.value;
-  }
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+  const wall = wallClock(instant.getTime(), timeZone);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${String(wall.year).padStart(4, "0")}-${two(wall.month)}-${two(wall.day)}T${two(wall.hour)}:${two(wall.minute)}`;
 }
 
 /** The posted form's fields, typed; what each means is checked by `validateDiscountForm`. */
