@@ -7,6 +7,9 @@ export type Locale = "en" | "nl";
 // nl.json must have every key en.json has: the type below fails to compile otherwise.
 const catalogues: Record<Locale, Record<MessageKey, string>> = { en, nl };
 
+/** The BCP 47 tag Intl formats numbers and dates with in the admin's language. */
+export const localeTag = (locale: Locale) => (locale === "nl" ? "nl-NL" : "en-US");
+
 /** The admin's language: Shopify passes ?locale= on the iframe URL ("nl", "nl-NL", "en-US"…). */
 export function resolveLocale(request: Request): Locale {
   const fromUrl = new URL(request.url).searchParams.get("locale");

@@ -1,4 +1,4 @@
-import type { Locale } from "~/i18n";
+import { localeTag, type Locale } from "~/i18n";
 import { currencyDigits } from "~/sync/money";
 
 /** Minor units as exact decimal text of the major unit: 7450n with 2 digits → "74.50". */
@@ -16,7 +16,7 @@ export function minorToDecimal(minor: bigint, digits: number): `${number}` {
  */
 export function formatMoney(minor: bigint, currencyCode: string, locale: Locale, { whole = false }: { whole?: boolean } = {}): string {
   const digits = currencyDigits(currencyCode);
-  return new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-US", {
+  return new Intl.NumberFormat(localeTag(locale), {
     style: "currency",
     currency: currencyCode,
     minimumFractionDigits: whole ? 0 : digits,

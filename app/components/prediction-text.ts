@@ -3,7 +3,7 @@
  * explanation on the customer page ("Expects 1.8 orders worth €74 in the next 12 months; 82% likely
  * still active."). Pure: the caller passes the language's translator.
  */
-import type { Locale, Translate } from "~/i18n";
+import { localeTag, type Locale, type Translate } from "~/i18n";
 import { RFM_GROUPS, type RfmGroup } from "~/predict/rfm";
 import { DEFAULT_PREDICT_OPTIONS, type SpendTier } from "~/predict/model";
 import { currencyDigits } from "~/sync/money";
@@ -50,7 +50,6 @@ export function predictionKind(prediction: CustomerPrediction): PredictionKind {
   return "fitted";
 }
 
-const localeTag = (locale: Locale) => (locale === "nl" ? "nl-NL" : "en-US");
 
 /** A share 0..1 as a percentage: "82%", "0.4%". */
 export function formatPercent(share: number, locale: Locale): string {

@@ -4,7 +4,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Card, DataTable, DescriptionList, InlineStack, Layout, List, Page, Text } from "@shopify/polaris";
 import { rowIdParams } from "~/components/row-id";
 import { db } from "~/db.server";
-import type { Locale, Translate } from "~/i18n";
+import { localeTag, type Locale, type Translate } from "~/i18n";
 import { authenticate } from "~/shopify.server";
 import { getCustomerProfile, type CustomerProfile } from "~/services/customer-profile.server";
 import { useI18n } from "~/components/I18nProvider";
@@ -194,5 +194,5 @@ function orderStatus(t: Translate, order: CustomerProfile["orders"][number]): st
 
 /** A calendar day in the shop's time zone ("Mar 3, 2027"): predictions and sign-up dates have no meaningful time of day. */
 function formatDate(value: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-US", { dateStyle: "medium", timeZone }).format(new Date(value));
+  return new Intl.DateTimeFormat(localeTag(locale), { dateStyle: "medium", timeZone }).format(new Date(value));
 }

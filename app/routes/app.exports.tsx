@@ -4,7 +4,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, Banner, BlockStack, Button, Card, Checkbox, ChoiceList, DataTable, FormLayout, InlineGrid, InlineStack, Layout, Page, ProgressBar, Select, Text } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { db } from "~/db.server";
-import type { Locale, MessageKey } from "~/i18n";
+import { localeTag, type Locale, type MessageKey } from "~/i18n";
 import { wakeInProcessWorker } from "~/jobs/runtime.server";
 import { exportsOverview, parseExportForm, queueSegmentExport, shopIdOf, type ExportView } from "~/services/exports.server";
 import { authenticate } from "~/shopify.server";
@@ -65,7 +65,7 @@ async function downloadExport(id: number, fileName: string) {
 }
 
 function formatBytes(bytes: number, locale: Locale): string {
-  const tag = locale === "nl" ? "nl-NL" : "en-US";
+  const tag = localeTag(locale);
   const [unit, size] = bytes >= 1_000_000 ? (["megabyte", bytes / 1_000_000] as const) : bytes >= 1_000 ? (["kilobyte", bytes / 1_000] as const) : (["byte", bytes] as const);
   return new Intl.NumberFormat(tag, { style: "unit", unit, maximumFractionDigits: 1 }).format(size);
 }

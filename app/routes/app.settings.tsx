@@ -27,7 +27,7 @@ import { useI18n } from "~/components/I18nProvider";
 import { formatCount, formatDateTime } from "~/components/format";
 import { formatMoney } from "~/components/money";
 import { missingRepeatBuyers } from "~/components/prediction-text";
-import type { Locale, Translate } from "~/i18n";
+import { localeTag, type Locale, type Translate } from "~/i18n";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -280,7 +280,7 @@ function PredictionsCard(props: {
 function RunDetails({ run, t, locale, timeZone }: { run: PredictionRunView; t: Translate; locale: Locale; timeZone: string }) {
   const model = run.model;
   const few = missingRepeatBuyers(run);
-  const number = (value: number) => new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-US", { maximumSignificantDigits: 4 }).format(value);
+  const number = (value: number) => new Intl.NumberFormat(localeTag(locale), { maximumSignificantDigits: 4 }).format(value);
   const rows: [string, string][] = [
     [t("settings.predictions.asOf"), formatDateTime(run.asOf, locale, timeZone) ?? ""],
     [t("settings.predictions.customers"), formatCount(run.customers, locale)],

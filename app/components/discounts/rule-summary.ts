@@ -1,26 +1,25 @@
-import type { Locale, Translate } from "~/i18n";
+import { formatCount } from "~/components/format";
+import { localeTag, type Locale, type Translate } from "~/i18n";
+import { currencyDigits } from "~/sync/money";
 import type { RuleView } from "~/services/segment-discounts.types";
 
 /** How many names of a list the summary spells out before "and 3 more". */
 const NAMED = 3;
 
-const numberLocale = (locale: Locale) => (locale === "nl" ? "nl-NL" : "en-US");
-
 /** A decimal string as money of the shop's currency, exactly ("5.5" → "€5.50"); the text itself when Intl cannot. */
 export function formatDecimalMoney(amount: string, currencyCode: string, locale: Locale): string {
   try {
-    const format = new Intl.NumberFormat(numberLocale(locale), { style: "currency", currency: currencyCode });
-    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+    const digits = currencyDigits(currencyCode);
     const decimals = (amount.split(".")[1] ?? "").length;
     // Intl takes decimal strings exactly (never through a float)
-    return new Intl.NumberFormat(numberLocale(locale), { style: "currency", currency: currencyCode, maximumFractionDigits: Math.max(digits, decimals) }).format(amount as `${number}`);
+    return new Intl.NumberFormat(localeTag(locale), { style: "currency", currency: currencyCode, maximumFractionDigits: Math.max(digits, decimals) }).format(amount as `${number}`);
   } catch {
     return `${amount} ${currencyCode}`;
   }
 }
 
 function formatPercentage(percentage: number, locale: Locale): string {
-  return new Intl.NumberFormat(numberLocale(locale), { maximumFractionDigits: 2 }).format(percentage);
+  return new Intl.NumberFormat(localeTag(locale), { maximumFractionDigits: 2 }).format(percentage);
 }
 
 /** "handbag or bag", or "a, b or c and 2 more". */
@@ -75,11 +74,12 @@ export function ruleSummary(t: Translate, locale: Locale, rule: RuleView | null,
   }
   if (rule.minimumSubtotal !== null) parts.push(t("discounts.rule.minimumSubtotal", { amount: formatDecimalMoney(rule.minimumSubtotal, currencyCode, locale) }));
   if (rule.minimumQuantity !== null) {
-    const quantity = new Intl.NumberFormat(numberLocale(locale)).format(rule.minimumQuantity);
+    const quantity = formatCount(rule.minimumQuantity, locale);
     // a product rule already says which products; an order or shipping rule counts the qualifying ones
     const counted = !rule.type.startsWith("PRODUCT") && rule.products !== "ALL";
-    const one = rule.minimumQuantity === 1 ? "One" : "";
-    parts.push(counted ? t(`discounts.rule.minimumQuantityOf${one}`, { quantity, products }) : t(`discounts.rule.minimumQuantity${one}`, { quantity }));
+    const one = rule.minimumQuantity === 1;
+    if (counted) parts.push(one ? t("discounts.rule.minimumQuantityOfOne", { products }) : t("discounts.rule.minimumQuantityOf", { quantity, products }));
+    else parts.push(one ? t("discounts.rule.minimumQuantityOne") : t("discounts.rule.minimumQuantity", { quantity }));
   }
   return parts.join(" · ");
 }

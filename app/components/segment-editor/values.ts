@@ -3,13 +3,12 @@
  * as query text (`'vip'`, `100.5`, `-30d`, `2025-01-31`); the inputs show the merchant's words
  * (vip, 100.5, "30 days ago") and turn what is typed or picked back into query text. Pure.
  */
-import type { Locale } from "~/i18n";
+import { localeTag, type Locale } from "~/i18n";
 import type { Value } from "~/segments/ast";
 import { SegmentQueryError } from "~/segments/errors";
 import { parse } from "~/segments/parser";
 import { value as printValue } from "~/segments/print";
 
-export const localeTag = (locale: Locale) => (locale === "nl" ? "nl-NL" : "en-US");
 
 const NOWHERE = { start: 0, end: 0 };
 
