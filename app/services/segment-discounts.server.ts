@@ -34,7 +34,6 @@ import {
   readAppDiscount,
   setAppDiscountActive,
   updateAppDiscount,
-  type DiscountClass,
   type DiscountKind,
   type DiscountUserError,
 } from "~/shopify/operations/discounts";
@@ -60,6 +59,7 @@ import { currencyDigits } from "~/sync/money";
 import {
   configurationProblem,
   CONFIGURATION_VERSION,
+  discountClassOf,
   MAX_CONFIGURATION_BYTES,
   MAX_LIST,
   MAX_MESSAGE_LENGTH,
@@ -264,11 +264,6 @@ export interface ValidDiscount {
   startsAt: Date;
   endsAt: Date | null;
   combinesWith: { productDiscounts: boolean; orderDiscounts: boolean; shippingDiscounts: boolean };
-}
-
-/** PRODUCT_PERCENTAGE → PRODUCT: the discount class Shopify files the discount under. */
-export function discountClassOf(type: RuleType): DiscountClass {
-  return type.startsWith("PRODUCT") ? "PRODUCT" : type.startsWith("ORDER") ? "ORDER" : "SHIPPING";
 }
 
 /** The form field a configuration path is entered in. */

@@ -36,8 +36,21 @@ export const RULE_TYPES = /** @type {const} */ ([
 export const PRODUCT_SCOPES = /** @type {const} */ (["ALL", "PRODUCT_TYPE", "COLLECTION", "TAG"]);
 
 /**
+ * The discount class Shopify files a rule under (the discount's `discountClasses`, and the
+ * operations the Function may emit for it): PRODUCT_PERCENTAGE → PRODUCT, and so on.
+ * @param {RuleType} type
+ * @returns {DiscountClass}
+ */
+export function discountClassOf(type) {
+  if (type.startsWith("PRODUCT_")) return "PRODUCT";
+  if (type.startsWith("ORDER_")) return "ORDER";
+  return "SHIPPING";
+}
+
+/**
  * @typedef {typeof RULE_TYPES[number]} RuleType
  * @typedef {typeof PRODUCT_SCOPES[number]} ProductScope
+ * @typedef {"PRODUCT" | "ORDER" | "SHIPPING"} DiscountClass
  * @typedef {{ type: "PRODUCT_PERCENTAGE" | "ORDER_PERCENTAGE" | "SHIPPING_PERCENTAGE", percentage: number }} PercentageRule
  * @typedef {{ type: "PRODUCT_FIXED_AMOUNT" | "ORDER_FIXED_AMOUNT" | "SHIPPING_FIXED_AMOUNT", amount: string }} FixedAmountRule
  * @typedef {PercentageRule | FixedAmountRule} Rule

@@ -3,7 +3,7 @@
  * Whether the discount applies to this cart and buyer, and to which lines: the semantics written
  * in configuration.js, shared by both targets.
  */
-import { parseConfiguration } from "./configuration.js";
+import { discountClassOf, parseConfiguration } from "./configuration.js";
 import { readCartInput } from "./input.js";
 import { compare, parseDecimal } from "./money.js";
 
@@ -13,19 +13,9 @@ import { compare, parseDecimal } from "./money.js";
  * @typedef {import("./input.js").Buyer} Buyer
  * @typedef {import("./input.js").CartInput} CartInput
  * @typedef {import("./input.js").Line} Line
- * @typedef {"PRODUCT" | "ORDER" | "SHIPPING"} DiscountClass
+ * @typedef {import("./configuration.js").DiscountClass} DiscountClass
  * @typedef {{ configuration: Configuration, cart: CartInput, qualifying: Line[], message: string }} ApplicableDiscount
  */
-
-/**
- * @param {RuleType} type
- * @returns {DiscountClass}
- */
-export function discountClassOf(type) {
-  if (type.startsWith("PRODUCT_")) return "PRODUCT";
-  if (type.startsWith("ORDER_")) return "ORDER";
-  return "SHIPPING";
-}
 
 /**
  * Members of any configured segment qualify; guests only when the configuration lets them;
