@@ -526,32 +526,9 @@ function formValues(row: DiscountRow, configuration: Configuration | null, timeZ
   };
 }
 
-/** A new discount's form: a product percentage for the segment of `?segment=` (when it is the shop's). */
+/** A new discount's form: what an empty form posts (a product percentage for all products), with the segment of `?segment=` (when it is the shop's). */
 function newFormValues(segmentId: string | null): DiscountFormValues {
-  return {
-    title: "",
-    method: "automatic",
-    code: "",
-    usageLimit: "",
-    appliesOncePerCustomer: false,
-    segmentIds: segmentId ? [segmentId] : [],
-    guests: false,
-    ruleType: "PRODUCT_PERCENTAGE",
-    value: "",
-    products: "ALL",
-    productTypes: "",
-    collectionIds: "",
-    productTags: "",
-    minimumSubtotal: "",
-    minimumQuantity: "",
-    messageEn: "",
-    messageNl: "",
-    startsAt: "",
-    endsAt: "",
-    combinesWithProduct: false,
-    combinesWithOrder: false,
-    combinesWithShipping: false,
-  };
+  return postedValues({ segmentIds: segmentId ? [segmentId] : [] });
 }
 
 /** What the discount page loads for the shop's discount `id`, or a new one ("new", optionally for a segment); null when `id` is not the shop's (a 404). */
