@@ -88,10 +88,11 @@ const HANDLE = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/;
 const COLLECTION_GID = /^gid:\/\/shopify\/Collection\/[1-9]\d{0,19}$/;
 
 /**
+ * A JSON object (not null, not an array).
  * @param {unknown} v
  * @returns {v is Record<string, unknown>}
  */
-function isObject(v) {
+export function isObject(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 

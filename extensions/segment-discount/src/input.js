@@ -4,6 +4,7 @@
  * Shopify sends what the query asks for, but nothing is taken on trust: a reader answers `null`
  * for a malformed input and the run gives no discount instead of throwing.
  */
+import { isObject } from "./configuration.js";
 import { add, compare, parseDecimal, ZERO } from "./money.js";
 
 /**
@@ -23,14 +24,6 @@ import { add, compare, parseDecimal, ZERO } from "./money.js";
  *   language: string | null,
  * }} CartInput
  */
-
-/**
- * @param {unknown} v
- * @returns {v is Record<string, unknown>}
- */
-function isObject(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** @param {unknown} v @returns {v is string} */
 function isId(v) {
