@@ -221,17 +221,16 @@ export async function createAppDiscount(admin: AdminClient, kind: DiscountKind, 
 }
 
 export async function updateAppDiscount(admin: AdminClient, kind: DiscountKind, id: string, fields: AppDiscountFields, options: AdminRequestOptions = {}): Promise<DiscountWrite> {
-  const input = appDiscountInput(fields, false);
-  if (kind === "automatic") {
-    const { discountAutomaticAppUpdate: answer } = await runOperation(admin, automaticAppDiscountUpdate, { id, input }, options);
-    return { discount: answer.automaticAppDiscount ? appDiscount(kind, answer.automaticAppDiscount) : null, userErrors: errorsOf(answer.userErrors) };
-  }
-  const { discountCodeAppUpdate: answer } = await runOperation(admin, codeAppDiscountUpdate, { id, input }, options);
-  return { discount: answer.codeAppDiscount ? appDiscount(kind, answer.codeAppDiscount) : null, userErrors: errorsOf(answer.userErrors) };
+  return sendUpdate(admin, kind, id, appDiscountInput(fields, false), options);
 }
 
 /** Sets only some of the discount's fields (its eligibility, its dates); the rest stay as Shopify has them. */
 export async function patchAppDiscount(admin: AdminClient, kind: DiscountKind, id: string, input: { context?: DiscountContextInput; startsAt?: string; endsAt?: string | null }, options: AdminRequestOptions = {}): Promise<DiscountWrite> {
+  return sendUpdate(admin, kind, id, input, options);
+}
+
+/** discountAutomaticAppUpdate / discountCodeAppUpdate with this input. */
+async function sendUpdate(admin: AdminClient, kind: DiscountKind, id: string, input: Record<string, unknown>, options: AdminRequestOptions): Promise<DiscountWrite> {
   if (kind === "automatic") {
     const { discountAutomaticAppUpdate: answer } = await runOperation(admin, automaticAppDiscountUpdate, { id, input }, options);
     return { discount: answer.automaticAppDiscount ? appDiscount(kind, answer.automaticAppDiscount) : null, userErrors: errorsOf(answer.userErrors) };
