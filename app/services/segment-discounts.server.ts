@@ -66,8 +66,8 @@ import {
   MAX_SEGMENTS,
   PRODUCT_SCOPES,
   RULE_TYPES,
+  SCOPE_LIST,
   type Configuration,
-  type ProductScope,
   type RuleType,
 } from "../../extensions/segment-discount/src/configuration.js";
 import {
@@ -323,8 +323,7 @@ export function validateDiscountForm(
   if (form.ruleType && !percentageRule && amount === null) fields.value = message("discounts.error.amount", { currency: shop.currencyCode, digits });
 
   const lists = { productTypes: [] as string[], collectionIds: [] as string[], productTags: [] as string[] };
-  const scopeField = { ALL: null, PRODUCT_TYPE: "productTypes", COLLECTION: "collectionIds", TAG: "productTags" } as const satisfies Record<ProductScope, keyof typeof lists | null>;
-  const listField = scopeField[form.products];
+  const listField = SCOPE_LIST[form.products];
   if (listField) {
     const items = listItems(form[listField]);
     if (items.length === 0) fields[listField] = message(`discounts.error.${listField}Required`);

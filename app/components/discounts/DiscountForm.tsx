@@ -4,12 +4,10 @@ import { Badge, Banner, BlockStack, Card, Checkbox, ChoiceList, FormLayout, Inli
 import { useEffect, useRef, useState } from "react";
 import { useI18n } from "~/components/I18nProvider";
 import { FormSaveBar, useSaveBarSupported } from "~/components/FormSaveBar";
-import type { DiscountEditorData, DiscountErrors, DiscountField, DiscountFormValues, ProductScope, RuleType } from "~/services/segment-discounts.types";
+import type { DiscountEditorData, DiscountErrors, DiscountField, DiscountFormValues } from "~/services/segment-discounts.types";
+import { PRODUCT_SCOPES, RULE_TYPES, SCOPE_LIST } from "../../../extensions/segment-discount/src/configuration.js";
 import { actionsFor, ConfirmDiscountAction, DiscountStatusBadge, type PendingAction } from "./DiscountParts";
 
-const RULE_TYPES: readonly RuleType[] = ["PRODUCT_PERCENTAGE", "PRODUCT_FIXED_AMOUNT", "ORDER_PERCENTAGE", "ORDER_FIXED_AMOUNT", "SHIPPING_PERCENTAGE", "SHIPPING_FIXED_AMOUNT"];
-const PRODUCT_SCOPES: readonly ProductScope[] = ["ALL", "PRODUCT_TYPE", "COLLECTION", "TAG"];
-const LIST_FIELD = { ALL: null, PRODUCT_TYPE: "productTypes", COLLECTION: "collectionIds", TAG: "productTags" } as const satisfies Record<ProductScope, keyof DiscountFormValues | null>;
 
 /** The form's values as the action reads them: the segment checkboxes repeat, flags are "true"/"false". */
 export function discountFormData(values: DiscountFormValues): FormData {
@@ -17,7 +15,7 @@ export function discountFormData(values: DiscountFormValues): FormData {
   form.set("intent", "save");
   for (const [key, value] of Object.entries(values)) {
     if (key === "segmentIds") for (const id of value as string[]) form.append("segmentIds", id);
-    else form.set(key, typeof value === "boolean" ? String(value) : String(value));
+    else form.set(key, String(value));
   }
   return form;
 }
@@ -70,7 +68,7 @@ export function DiscountForm({ data, errors }: { data: DiscountEditorData; error
   const discard = () => (discount ? setValues(data.values) : navigate("/app/discounts"));
 
   const percentageRule = values.ruleType.endsWith("_PERCENTAGE");
-  const listField = LIST_FIELD[values.products];
+  const listField = SCOPE_LIST[values.products];
   const chosen = data.segments.filter((segment) => values.segmentIds.includes(segment.id));
   const limitedInShopify = !values.guests && chosen.length > 0 && chosen.every((segment) => segment.mirrored);
   const deletedSegments = discount?.segments.filter((segment) => segment.id === null) ?? [];

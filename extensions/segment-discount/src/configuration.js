@@ -34,6 +34,8 @@ export const RULE_TYPES = /** @type {const} */ ([
   "SHIPPING_FIXED_AMOUNT",
 ]);
 export const PRODUCT_SCOPES = /** @type {const} */ (["ALL", "PRODUCT_TYPE", "COLLECTION", "TAG"]);
+/** The list each product scope is given by (ALL: none); the others must be empty. */
+export const SCOPE_LIST = /** @type {const} */ ({ ALL: null, PRODUCT_TYPE: "productTypes", COLLECTION: "collectionIds", TAG: "productTags" });
 
 /**
  * The discount class Shopify files a rule under (the discount's `discountClasses`, and the
@@ -163,13 +165,11 @@ export function configurationProblem(c) {
     return problem("collectionIds", `must be a list of at most ${MAX_LIST} different collection ids (gid://shopify/Collection/…)`);
   }
   if (!isList(c.productTags, isText, MAX_LIST)) return problem("productTags", `must be a list of at most ${MAX_LIST} different tags`);
-  /** @type {Record<ProductScope, string | null>} */
-  const listOf = { ALL: null, PRODUCT_TYPE: "productTypes", COLLECTION: "collectionIds", TAG: "productTags" };
   const scope = /** @type {ProductScope} */ (c.products);
   for (const key of ["productTypes", "collectionIds", "productTags"]) {
     const list = /** @type {string[]} */ (c[key]);
-    if (listOf[scope] === key && list.length === 0) return problem(key, `must not be empty when products is ${scope}`);
-    if (listOf[scope] !== key && list.length > 0) return problem(key, `must be empty when products is ${scope}`);
+    if (SCOPE_LIST[scope] === key && list.length === 0) return problem(key, `must not be empty when products is ${scope}`);
+    if (SCOPE_LIST[scope] !== key && list.length > 0) return problem(key, `must be empty when products is ${scope}`);
   }
 
   if (c.minimumSubtotal !== null && !isPositiveDecimal(c.minimumSubtotal)) return problem("minimumSubtotal", "must be null or a decimal string above 0");
