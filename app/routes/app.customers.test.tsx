@@ -9,7 +9,7 @@ vi.mock("~/shopify.server", (importOriginal) => import("../../test/app/test-app"
 const page = vi.hoisted(() => ({ data: undefined as unknown }));
 vi.mock("@remix-run/react", (importOriginal) => import("../../test/app/remix-outside-router").then((m) => m.remixOutsideRouter(importOriginal, page)));
 
-const { adminRequest, installTestShop } = await import("../../test/app/test-app");
+const { adminRequest, callRoute, installTestShop } = await import("../../test/app/test-app");
 const list = await import("./app.customers._index");
 const detail = await import("./app.customers.$id");
 const { I18nProvider } = await import("~/components/I18nProvider");
@@ -59,17 +59,8 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.store.drop());
 
-async function call<T>(run: () => Promise<T>): Promise<{ data?: T; response?: Response }> {
-  try {
-    return { data: await run() };
-  } catch (thrown) {
-    if (thrown instanceof Response) return { response: thrown };
-    throw thrown;
-  }
-}
-
 const listAt = async (search: string, shop = SHOP) => (await list.loader({ request: await adminRequest(ctx, `/app/customers${search}`, shop), params: {}, context: {} }));
-const customerAt = async (id: string, shop = SHOP) => call(async () => detail.loader({ request: await adminRequest(ctx, `/app/customers/${id}`, shop), params: { id }, context: {} }));
+const customerAt = async (id: string, shop = SHOP) => callRoute(async () => detail.loader({ request: await adminRequest(ctx, `/app/customers/${id}`, shop), params: { id }, context: {} }));
 
 function render(element: React.ReactElement, data: unknown, locale: "en" | "nl" = "en"): string {
   page.data = data;

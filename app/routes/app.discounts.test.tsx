@@ -16,7 +16,7 @@ vi.mock("~/shopify.server", (importOriginal) => import("../../test/app/test-app"
 const page = vi.hoisted(() => ({ data: undefined as unknown, action: undefined as unknown }));
 vi.mock("@remix-run/react", (importOriginal) => import("../../test/app/remix-outside-router").then((m) => m.remixOutsideRouter(importOriginal, page)));
 
-const { adminRequest, installTestShop } = await import("../../test/app/test-app");
+const { adminRequest, callRoute, installTestShop } = await import("../../test/app/test-app");
 const { buildDataset } = await import("../../test/shopify/admin/builder");
 const { discountGid } = await import("../../test/shopify/admin/discounts");
 const list = await import("./app.discounts._index");
@@ -47,18 +47,9 @@ afterAll(async () => {
   await ctx.standIn.close();
 });
 
-async function call<T>(run: () => Promise<T>): Promise<{ data?: T; response?: Response }> {
-  try {
-    return { data: await run() };
-  } catch (thrown) {
-    if (thrown instanceof Response) return { response: thrown };
-    throw thrown;
-  }
-}
-
 /** An action's or loader's answer: a redirect Response, a thrown 404, or data() with its status. */
 async function answer(run: () => Promise<unknown>) {
-  const { data: result, response } = await call(run);
+  const { data: result, response } = await callRoute(run);
   const done = response ?? result;
   if (done instanceof Response) return { status: done.status, location: done.headers.get("Location"), body: undefined };
   if (done && typeof done === "object" && "type" in done && done.type === "DataWithResponseInit") {
@@ -77,7 +68,7 @@ const body = (fields: Record<string, string | string[]>) => {
 const loadList = async (shop = SHOP) => list.loader({ request: await adminRequest(ctx, "/app/discounts", shop), params: {}, context: {} });
 const postList = async (fields: Record<string, string>, shop = SHOP) =>
   answer(async () => list.action({ request: await adminRequest(ctx, "/app/discounts", shop, { method: "POST", body: body(fields) }), params: {}, context: {} }));
-const loadEditor = async (id: string, shop = SHOP, search = "") => call(async () => editor.loader({ request: await adminRequest(ctx, `/app/discounts/${id}${search}`, shop), params: { id }, context: {} }));
+const loadEditor = async (id: string, shop = SHOP, search = "") => callRoute(async () => editor.loader({ request: await adminRequest(ctx, `/app/discounts/${id}${search}`, shop), params: { id }, context: {} }));
 const postEditor = async (id: string, fields: Record<string, string | string[]>, shop = SHOP) =>
   answer(async () => editor.action({ request: await adminRequest(ctx, `/app/discounts/${id}`, shop, { method: "POST", body: body(fields) }), params: { id }, context: {} }));
 
@@ -246,7 +237,7 @@ describe("segment discount pages", () => {
 
   it("shows the discounts naming a segment on its page, with a button to make one for it", async () => {
     const id = await created({ title: "Lapsed welcome back", segmentIds: [ids.lapsed!], ruleType: "ORDER_FIXED_AMOUNT", value: "7.5", products: "ALL" });
-    const { data } = await call(async () => segmentPage.loader({ request: await adminRequest(ctx, `/app/segments/${ids.lapsed}`, SHOP), params: { id: ids.lapsed }, context: {} }));
+    const { data } = await callRoute(async () => segmentPage.loader({ request: await adminRequest(ctx, `/app/segments/${ids.lapsed}`, SHOP), params: { id: ids.lapsed }, context: {} }));
     // newest first (an earlier test's discount names the segment too)
     expect(data?.discounts?.discounts.map((discount) => discount.id)[0]).toBe(id);
     expect(data?.discounts?.discounts.every((discount) => discount.segments.some((segment) => segment.id === ids.lapsed))).toBe(true);
@@ -260,7 +251,7 @@ describe("segment discount pages", () => {
     expect(render(segmentPage.default, data, undefined, "nl")).toContain("Korting maken voor dit segment");
     // a segment no discount names says so
     const lonely = (await ctx.store.db.segment.create({ data: { shopId: (await ctx.store.db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).id, name: "Lonely", handle: "lonely", query: "amount_spent > 1" } })).id;
-    const { data: none } = await call(async () => segmentPage.loader({ request: await adminRequest(ctx, `/app/segments/${lonely}`, SHOP), params: { id: lonely }, context: {} }));
+    const { data: none } = await callRoute(async () => segmentPage.loader({ request: await adminRequest(ctx, `/app/segments/${lonely}`, SHOP), params: { id: lonely }, context: {} }));
     expect(none?.discounts?.discounts).toEqual([]);
     expect(render(segmentPage.default, none)).toContain("No discount names this segment yet.");
   });

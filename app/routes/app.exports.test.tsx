@@ -18,7 +18,7 @@ vi.mock("~/shopify.server", (importOriginal) => import("../../test/app/test-app"
 const page = vi.hoisted(() => ({ data: undefined as unknown, action: undefined as unknown }));
 vi.mock("@remix-run/react", (importOriginal) => import("../../test/app/remix-outside-router").then((m) => m.remixOutsideRouter(importOriginal, page)));
 
-const { adminRequest, installTestShop } = await import("../../test/app/test-app");
+const { adminRequest, callRoute, installTestShop } = await import("../../test/app/test-app");
 const exportsPage = await import("./app.exports");
 const download = await import("./app.exports.$id.download");
 const { EXPORT_JOB, runSegmentExport } = await import("~/services/exports.server");
@@ -46,21 +46,12 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.store.drop());
 
-async function call<T>(run: () => Promise<T>): Promise<{ data?: T; response?: Response }> {
-  try {
-    return { data: await run() };
-  } catch (thrown) {
-    if (thrown instanceof Response) return { response: thrown };
-    throw thrown;
-  }
-}
-
-const load = async (search = "", shop = SHOP) => call(async () => exportsPage.loader({ request: await adminRequest(ctx, `/app/exports${search}`, shop), params: {}, context: {} }));
+const load = async (search = "", shop = SHOP) => callRoute(async () => exportsPage.loader({ request: await adminRequest(ctx, `/app/exports${search}`, shop), params: {}, context: {} }));
 
 /** The action's answer as status and body, whether it returned data(), a plain object or threw a Response. */
 async function post(fields: [string, string][], shop = SHOP) {
   const request = await adminRequest(ctx, "/app/exports", shop, { method: "POST", body: new URLSearchParams(fields) });
-  const { data: result, response } = await call(() => exportsPage.action({ request, params: {}, context: {} }));
+  const { data: result, response } = await callRoute(() => exportsPage.action({ request, params: {}, context: {} }));
   if (response) return { status: response.status, body: null };
   if (result && typeof result === "object" && "type" in result && result.type === "DataWithResponseInit") {
     const { data, init } = result as unknown as { data: unknown; init: ResponseInit | null };
@@ -69,7 +60,7 @@ async function post(fields: [string, string][], shop = SHOP) {
   return { status: 200, body: result as Record<string, unknown> };
 }
 
-const fetchFile = async (id: string, shop = SHOP) => call(async () => download.loader({ request: await adminRequest(ctx, `/app/exports/${id}/download`, shop), params: { id }, context: {} }));
+const fetchFile = async (id: string, shop = SHOP) => callRoute(async () => download.loader({ request: await adminRequest(ctx, `/app/exports/${id}/download`, shop), params: { id }, context: {} }));
 
 function render(data: unknown, actionData: unknown, locale: "en" | "nl" = "en"): string {
   page.data = data;
@@ -184,7 +175,7 @@ describe("exports page", () => {
       () => exportsPage.action({ request: new Request(new URL("/app/exports", ctx.appUrl), { method: "POST", body: new URLSearchParams([["segmentId", segmentId], ...CSV]) }), params: {}, context: {} }),
     ];
     for (const run of attempts) {
-      const { response } = await call(run);
+      const { response } = await callRoute(run);
       expect(response).toBeDefined();
       expect(response?.status).not.toBe(200);
     }

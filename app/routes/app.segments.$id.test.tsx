@@ -9,7 +9,7 @@ vi.mock("~/shopify.server", (importOriginal) => import("../../test/app/test-app"
 const page = vi.hoisted(() => ({ data: undefined as unknown, action: undefined as unknown }));
 vi.mock("@remix-run/react", (importOriginal) => import("../../test/app/remix-outside-router").then((m) => m.remixOutsideRouter(importOriginal, page)));
 
-const { adminRequest, installTestShop } = await import("../../test/app/test-app");
+const { adminRequest, callRoute, installTestShop } = await import("../../test/app/test-app");
 const route = await import("./app.segments.$id");
 const { I18nProvider } = await import("~/components/I18nProvider");
 
@@ -27,21 +27,12 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.store.drop());
 
-async function call<T>(run: () => Promise<T>): Promise<{ data?: T; response?: Response }> {
-  try {
-    return { data: await run() };
-  } catch (thrown) {
-    if (thrown instanceof Response) return { response: thrown };
-    throw thrown;
-  }
-}
-
-const load = async (id: string, shop = SHOP, search = "") => call(async () => route.loader({ request: await adminRequest(ctx, `/app/segments/${id}${search}`, shop), params: { id }, context: {} }));
+const load = async (id: string, shop = SHOP, search = "") => callRoute(async () => route.loader({ request: await adminRequest(ctx, `/app/segments/${id}${search}`, shop), params: { id }, context: {} }));
 
 /** The action's answer: a redirect Response, a thrown 404, or data() with its status. */
 async function post(id: string, fields: Record<string, string>, shop = SHOP) {
   const request = await adminRequest(ctx, `/app/segments/${id}`, shop, { method: "POST", body: new URLSearchParams(fields) });
-  const { data: result, response } = await call(() => route.action({ request, params: { id }, context: {} }));
+  const { data: result, response } = await callRoute(() => route.action({ request, params: { id }, context: {} }));
   if (response) return { status: response.status, location: response.headers.get("Location"), body: undefined };
   if (result instanceof Response) return { status: result.status, location: result.headers.get("Location"), body: undefined };
   const { data: body, init } = result as unknown as { data: Record<string, unknown>; init: ResponseInit | null };

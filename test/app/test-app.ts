@@ -78,6 +78,16 @@ export async function installTestShop(ctx: TestApp, shop: string, name = "Test s
 }
 
 /** A fetch-style admin request carrying a session token, as App Bridge sends it. */
+/** Runs a loader or action: what it returned, or the Response it threw (a redirect, a 404). */
+export async function callRoute<T>(run: () => Promise<T>): Promise<{ data?: T; response?: Response }> {
+  try {
+    return { data: await run() };
+  } catch (thrown) {
+    if (thrown instanceof Response) return { response: thrown };
+    throw thrown;
+  }
+}
+
 export async function adminRequest(ctx: TestApp, path: string, shop: string, init: RequestInit = {}): Promise<Request> {
   const token = await mintSessionToken({ apiKey: ctx.apiKey, apiSecret: ctx.apiSecret, shop });
   const headers = new Headers(init.headers);
